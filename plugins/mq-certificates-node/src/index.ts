@@ -1,0 +1,9 @@
+/**
+ * Node library of the IBM MQ certificate plugins: Vault PKI client, X.509/PEM
+ * toolkit, key repositories, deploy targets, MQSC runners, `at` scheduling and
+ * the TLS probe.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';

@@ -1,0 +1,253 @@
+/*
+ * The interfaces that keep the rotation changeable (shared/DESIGN.md,
+ * "Interfaces that keep it changeable"). Each has implementations chosen by
+ * configuration; the backend plugin and the scaffolder actions only see
+ * these. Key material appears only in IssuedCertificate.privateKeyPem and
+ * KeystoreEntryInput.privateKeyPem, which live in memory or a 0600 file and
+ * are never logged, returned by an API, checkpointed or stored in a database.
+ */
+import type {
+  CertificateSummary,
+  KeyRepositoryFormat,
+} from '@mqcert/plugin-mq-certificates-common';
+
+// ---------------------------------------------------------------- issuance
+
+/** A request to issue (or sign) one certificate from a PKI role. */
+export interface IssueRequest {
+  /** Vault mount and role, e.g. `{ mount: 'pki_int', role: 'mq-queue-managers' }`. */
+  role: { mount: string; role: string };
+  commonName: string;
+  /** DNS SANs beyond the common name. */
+  altNames?: string[];
+  ipSans?: string[];
+  /** Duration string such as `720h`; omitted means the role's ttl. */
+  ttl?: string;
+}
+
+/** What an issuer returns. */
+export interface IssuedCertificate {
+  /** Leaf certificate PEM. */
+  certificatePem: string;
+  /** Issuer certificates, ordered leaf's issuer first, root last when known. */
+  chainPem: string[];
+  /** Present for `issue`, absent for `sign`. Secret: never log or persist. */
+  privateKeyPem?: string;
+  privateKeyType?: 'rsa' | 'ec' | 'ed25519';
+  /** Canonical lower-case colon hex. */
+  serialNumber: string;
+  /** Read from the certificate itself (Vault may cut the TTL). */
+  notBefore: string;
+  notAfter: string;
+  fingerprintSha256: string;
+  summary: CertificateSummary;
+  /** Warnings from the issuer (e.g. Vault's TTL cut), passed through as-is. */
+  warnings: string[];
+}
+
+/** Issues certificates. Implementation: Vault PKI. */
+export interface CertificateIssuer {
+  issue(request: IssueRequest): Promise<IssuedCertificate>;
+  sign(csrPem: string, request: IssueRequest): Promise<IssuedCertificate>;
+}
+
+// ---------------------------------------------------------------- commands
+
+/** Output of a command. */
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of one command run. */
+export interface CommandOptions {
+  /** Fed to standard input (MQSC scripts, `at` job scripts). */
+  stdin?: string | Buffer;
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /**
+   * Values (passwords) that must not appear in any error message or log
+   * line this runner produces; they are replaced by `***`.
+   */
+  secretValues?: string[];
+}
+
+/**
+ * Runs a program with an argument vector. Local runners never use a shell;
+ * remote (SSH) runners quote every argument by POSIX shell rules after the
+ * caller has validated it.
+ */
+export interface CommandRunner {
+  run(
+    command: string,
+    args: string[],
+    options?: CommandOptions,
+  ): Promise<CommandResult>;
+}
+
+// ---------------------------------------------------------------- keystores
+
+/** One personal certificate to put into a key repository. */
+export interface KeystoreEntryInput {
+  label: string;
+  certificatePem: string;
+  /** Secret. */
+  privateKeyPem: string;
+  /** Issuer chain in any order; builders order it leaf-first. */
+  chainPem: string[];
+}
+
+/** A file of a built key repository, named by its suffix. */
+export interface KeystoreFile {
+  /** `.p12`, or for CMS `.kdb`, `.rdb`, `.crl`, `.sth`. */
+  suffix: string;
+  content: Buffer;
+  sha256: string;
+}
+
+/** The result of building a key repository. */
+export interface BuiltKeystore {
+  format: KeyRepositoryFormat;
+  /** The main file first (.p12 or .kdb). */
+  files: KeystoreFile[];
+  labels: string[];
+  /** Profile used (PKCS#12 only), e.g. `compat-3des` or `aes256`. */
+  profile?: string;
+}
+
+/** One entry found when a key repository is opened. */
+export interface KeystoreLabelInfo {
+  label: string;
+  /** Personal certificate (has a private key) or a trusted CA. */
+  personal: boolean;
+  certificate: CertificateSummary;
+  /** For personal certificates: the chain found in the repository, leaf's issuer first. */
+  chain: CertificateSummary[];
+}
+
+/** The result of opening a key repository with its password. */
+export interface KeystoreInspection {
+  format: KeyRepositoryFormat;
+  entries: KeystoreLabelInfo[];
+}
+
+/** Builds and opens one key repository format. */
+export interface KeystoreFormat {
+  readonly format: KeyRepositoryFormat;
+  build(
+    entries: KeystoreEntryInput[],
+    options: { password: string; profile?: string },
+  ): Promise<BuiltKeystore>;
+  inspect(files: KeystoreFile[], password: string): Promise<KeystoreInspection>;
+}
+
+// ---------------------------------------------------------------- deploy targets
+
+/** A staged revision of a key repository. */
+export interface StagedRevision {
+  /** Path of the main file relative to the target root, e.g. `qm1/ssl/key-20261203T195200Z-cc3f3ee2.p12`. */
+  relativePath: string;
+  /** The path MQ uses in SSLKEYR (absolute on the MQ host; for KDB the stem). */
+  sslKeyRepository: string;
+  files: { relativePath: string; sha256: string }[];
+  /** False when the same revision was already staged with identical content. */
+  created: boolean;
+}
+
+/** A revision found beside the live repository. */
+export interface RevisionInfo {
+  relativePath: string;
+  sslKeyRepository: string;
+  modifiedAt: string;
+  sizeBytes: number;
+}
+
+/** Where key repositories are staged: a local folder or an SSH host. */
+export interface DeployTarget {
+  readonly name: string;
+  readonly type: 'local' | 'ssh';
+  /** Writes a new revision beside `stem` (temp name, fsync, rename, read back, compare SHA-256, mode 0600). */
+  stage(request: {
+    stem: string;
+    revisionId: string;
+    files: KeystoreFile[];
+  }): Promise<StagedRevision>;
+  listRevisions(stem: string): Promise<RevisionInfo[]>;
+  readFile(relativePath: string): Promise<Buffer>;
+  /** Removes all but the newest `keep` revisions; never those in `protect`. Returns removed paths. */
+  pruneRevisions(stem: string, keep: number, protect: string[]): Promise<string[]>;
+  /** The absolute path on the MQ host for a path relative to the root. */
+  resolvePath(relativePath: string): string;
+  /** Remote or local command execution on the target host. */
+  readonly commands: CommandRunner;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- MQSC
+
+/** One command's response. */
+export interface MqscCommandResponse {
+  command: string;
+  completionCode: number;
+  reasonCode: number;
+  text: string[];
+  /** AMQ/MQWB message ids found in the text, e.g. `AMQ8005I`. */
+  messageIds: string[];
+}
+
+/** Runs MQSC commands against a queue manager (REST mqweb or SSH runmqsc). */
+export interface MqscRunner {
+  /** Throws an MqscError on transport or command failure. */
+  run(queueManager: string, commands: string[]): Promise<MqscCommandResponse[]>;
+}
+
+/** The queue manager's TLS key repository settings. */
+export interface QmgrTlsSettings {
+  sslKeyRepository: string;
+  certificateLabel: string;
+}
+
+// ---------------------------------------------------------------- at scheduling
+
+/** An `at` job on a host. */
+export interface AtJob {
+  id: string;
+  /** ISO UTC. */
+  runAt: string;
+  queue?: string;
+  user?: string;
+}
+
+/** Host-side deferred runs with `at` (UTC). */
+export interface AtScheduler {
+  schedule(runAt: Date, script: string, options: { logFile: string }): Promise<AtJob>;
+  list(): Promise<AtJob[]>;
+  cancel(id: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- TLS probe
+
+/** What a listener served for one connection. */
+export interface ProbeResult {
+  host: string;
+  port: number;
+  servername?: string;
+  certificate: CertificateSummary;
+  /** The rest of what was sent, in the order sent. */
+  chain: CertificateSummary[];
+  /** Whether the chain verifies against the configured CA certificates. */
+  trusted: boolean;
+  trustError?: string;
+}
+
+/** Connects to TLS listeners and reports what they serve. */
+export interface TlsProbe {
+  probe(options: {
+    host: string;
+    port: number;
+    servername?: string;
+    timeoutMs?: number;
+  }): Promise<ProbeResult>;
+}

@@ -1,0 +1,6 @@
+/**
+ * Shared test infrastructure: real-peer harnesses and stand-ins for Vault and
+ * IBM MQ, used by the tests in this package and by the local demo.
+ */
+export * from './support/tools';
+export * from './support/net';
