@@ -87,6 +87,13 @@ export interface ServedCertificate extends Partial<CertificateSummary> {
   error?: string;
 }
 
+/** A keystore password's place in Vault KV v2. @public */
+export interface KeystorePasswordRef {
+  mount: string;
+  path: string;
+  version: number;
+}
+
 /** One certificate of a rotation (one per label the QM needs). @public */
 export interface RotationCertificate {
   label: string;
@@ -107,6 +114,8 @@ export interface Rotation {
   certificateLabel: string;
   certificates: RotationCertificate[];
   keyRepositoryFormat: KeyRepositoryFormat;
+  /** Where the keystore password is kept (Vault KV v2), never the password. */
+  keystorePasswordRef?: KeystorePasswordRef;
   /** Target name and revision path staged beside the live repository. */
   deployTarget?: string;
   stagedRevisionPath?: string;
@@ -223,6 +232,7 @@ export interface RecordRotationRequest {
   certificateLabel: string;
   certificates?: RotationCertificate[];
   keyRepositoryFormat: KeyRepositoryFormat;
+  keystorePasswordRef?: KeystorePasswordRef;
   deployTarget?: string;
   stagedRevisionPath?: string;
   previousSslKeyRepository?: string;

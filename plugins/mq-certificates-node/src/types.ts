@@ -51,6 +51,46 @@ export interface CertificateIssuer {
   sign(csrPem: string, request: IssueRequest): Promise<IssuedCertificate>;
 }
 
+/** A reference to a secret stored in Vault KV v2 (never the secret itself). */
+export interface SecretRef {
+  /** KV v2 mount, e.g. `secret`. */
+  mount: string;
+  /** Path below the mount, e.g. `mq/keystores/resource-default-qm1`. */
+  path: string;
+  version: number;
+}
+
+/**
+ * Everything the product asks of Vault. Implementation: node-vault with
+ * retries, token lifecycle and typed errors.
+ */
+export interface VaultPkiClient extends CertificateIssuer {
+  readCertificate(
+    mount: string,
+    serial: string,
+  ): Promise<{ certificatePem: string; revoked: boolean }>;
+  /** Serials in canonical form; an empty list when Vault answers 404 with no errors. */
+  listCertificates(mount: string): Promise<string[]>;
+  revoke(
+    mount: string,
+    serial: string,
+  ): Promise<{ revokedAt: string; warnings: string[] }>;
+  /** The default issuer's chain, issuer first. */
+  readCaChain(mount: string): Promise<string[]>;
+  readRole(mount: string, role: string): Promise<Record<string, unknown>>;
+  kvRead(
+    mount: string,
+    path: string,
+    version?: number,
+  ): Promise<{ data: Record<string, string>; version: number }>;
+  kvWrite(
+    mount: string,
+    path: string,
+    data: Record<string, string>,
+    options?: { cas?: number },
+  ): Promise<SecretRef>;
+}
+
 // ---------------------------------------------------------------- commands
 
 /** Output of a command. */
@@ -177,7 +217,11 @@ export interface DeployTarget {
   listRevisions(stem: string): Promise<RevisionInfo[]>;
   readFile(relativePath: string): Promise<Buffer>;
   /** Removes all but the newest `keep` revisions; never those in `protect`. Returns removed paths. */
-  pruneRevisions(stem: string, keep: number, protect: string[]): Promise<string[]>;
+  pruneRevisions(
+    stem: string,
+    keep: number,
+    protect: string[],
+  ): Promise<string[]>;
   /** The absolute path on the MQ host for a path relative to the root. */
   resolvePath(relativePath: string): string;
   /** Remote or local command execution on the target host. */
@@ -222,7 +266,11 @@ export interface AtJob {
 
 /** Host-side deferred runs with `at` (UTC). */
 export interface AtScheduler {
-  schedule(runAt: Date, script: string, options: { logFile: string }): Promise<AtJob>;
+  schedule(
+    runAt: Date,
+    script: string,
+    options: { logFile: string },
+  ): Promise<AtJob>;
   list(): Promise<AtJob[]>;
   cancel(id: string): Promise<void>;
 }

@@ -1,0 +1,2 @@
+export { LocalCommandRunner } from './LocalCommandRunner';
+export { redactSecrets } from './redact';
