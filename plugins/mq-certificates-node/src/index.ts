@@ -8,3 +8,4 @@
 
 export * from './types';
 export * from './commands';
+export * from './ssh';
