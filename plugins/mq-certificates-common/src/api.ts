@@ -119,9 +119,24 @@ export interface Rotation {
   /** Target name and revision path staged beside the live repository. */
   deployTarget?: string;
   stagedRevisionPath?: string;
+  /**
+   * The SSLKEYR value the cut-over sets (absolute on the MQ host; for KDB the
+   * stem), as the deploy target reported it when staging.
+   */
+  stagedSslKeyRepository?: string;
   /** SSLKEYR/CERTLABL recorded before the cut-over (for rollback). */
   previousSslKeyRepository?: string;
   previousCertificateLabel?: string;
+  /** Serial the listener served before the cut-over (the one to retire). */
+  supersededSerialNumber?: string;
+  /** Vault PKI mount that issued the superseded certificate. */
+  supersededPkiMount?: string;
+  /** When the superseded serial is due to be revoked in Vault (retire step). */
+  retireAt?: string;
+  /** When it was revoked. */
+  retiredAt?: string;
+  /** Why revoking it failed, when it did. */
+  retireError?: string;
   state: RotationState;
   /** Why it failed / was rolled back, in plain words, with what to do. */
   stateReason?: string;
@@ -185,6 +200,8 @@ export interface QueueManagerSummary {
   policy?: CertificatePolicyEvaluation;
   /** `unknown` when never probed or the probe failed. */
   state: CertificatePolicyState | 'unknown';
+  /** Set when the entity's mqcert.io annotations are invalid: what to fix. */
+  configError?: string;
   latestRotation?: Pick<
     Rotation,
     'id' | 'state' | 'serialNumber' | 'updatedAt'
@@ -235,10 +252,52 @@ export interface RecordRotationRequest {
   keystorePasswordRef?: KeystorePasswordRef;
   deployTarget?: string;
   stagedRevisionPath?: string;
+  stagedSslKeyRepository?: string;
   previousSslKeyRepository?: string;
   previousCertificateLabel?: string;
   state?: Extract<RotationState, 'issued' | 'staged'>;
   taskId?: string;
+}
+
+/**
+ * `PATCH /v1/rotations/{id}` (sent by the scaffolder actions as a rotation
+ * moves on): mark it staged with where it was staged, or failed/cancelled
+ * with the reason. Only `issued` and `staged` rotations can be changed here;
+ * the refresh job owns every later state.
+ *
+ * @public
+ */
+export interface UpdateRotationRequest {
+  state?: Extract<RotationState, 'staged' | 'failed' | 'cancelled'>;
+  stateReason?: string;
+  deployTarget?: string;
+  stagedRevisionPath?: string;
+  stagedSslKeyRepository?: string;
+  keystorePasswordRef?: KeystorePasswordRef;
+  taskId?: string;
+}
+
+/** Sort keys of `GET /v1/queue-managers`. @public */
+export type FleetSortKey = 'state' | 'daysLeft' | 'name';
+
+/**
+ * Query of `GET /v1/queue-managers` (all optional). `state` and `owner` take
+ * comma lists; `q` matches name, title, queue manager and entity ref
+ * (case-insensitive). `counts` in the response are computed after the owner
+ * and text filters but before the state filter, so they can label state
+ * filter chips. Defaults: sort `state` (worst first), offset 0, limit 50
+ * (at most 500).
+ *
+ * @public
+ */
+export interface FleetQuery {
+  state?: string;
+  owner?: string;
+  q?: string;
+  sort?: FleetSortKey;
+  order?: 'asc' | 'desc';
+  offset?: number;
+  limit?: number;
 }
 
 /** `POST /v1/refresh-jobs`. @public */
