@@ -9,3 +9,4 @@
 export * from './types';
 export * from './commands';
 export * from './ssh';
+export * from './mqsc';
