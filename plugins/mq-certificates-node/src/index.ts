@@ -10,3 +10,5 @@ export * from './types';
 export * from './commands';
 export * from './ssh';
 export * from './mqsc';
+export * from './certificates';
+export * from './keystore';

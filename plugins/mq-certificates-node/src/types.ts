@@ -9,6 +9,7 @@
 import type {
   CertificateSummary,
   KeyRepositoryFormat,
+  RotationCertificate,
 } from '@mqcert/plugin-mq-certificates-common';
 
 // ---------------------------------------------------------------- issuance
@@ -155,6 +156,26 @@ export interface BuiltKeystore {
   labels: string[];
   /** Profile used (PKCS#12 only), e.g. `compat-3des` or `aes256`. */
   profile?: string;
+  /** The personal certificates, one per label, in entry order (never key material). */
+  certificates: RotationCertificate[];
+  /** Chain problems that did not stop the build (e.g. a chain without its root). */
+  warnings: string[];
+}
+
+/** Options of {@link KeystoreFormat.build}. */
+export interface KeystoreBuildOptions {
+  /** Secret: the key repository password. Printable ASCII; see validateKeystorePassword. */
+  password: string;
+  /** PKCS#12 profile (`aes256` default, `compat-3des`); for KDB, the profile of the imported file. */
+  profile?: string;
+  /**
+   * CA certificates (PEM) the chains must end at. A chain that stops one
+   * step short of an anchor (Vault's ca_chain without the root) is completed
+   * with it; one that reaches none is refused.
+   */
+  trustAnchorsPem?: string[];
+  /** Refuse a chain that does not reach a self-signed root (KDB always requires it). */
+  requireCompleteChain?: boolean;
 }
 
 /** One entry found when a key repository is opened. */
@@ -171,16 +192,41 @@ export interface KeystoreLabelInfo {
 export interface KeystoreInspection {
   format: KeyRepositoryFormat;
   entries: KeystoreLabelInfo[];
+  /** How the file is protected (PKCS#12): MAC digest and iterations, bag encryption algorithms. */
+  protection?: {
+    macDigest?: string;
+    macIterations?: number;
+    keyEncryption: string[];
+    certificateEncryption: string[];
+  };
 }
 
 /** Builds and opens one key repository format. */
 export interface KeystoreFormat {
   readonly format: KeyRepositoryFormat;
+  /** Throws (and returns nothing) when any step fails; nothing is left behind. */
   build(
     entries: KeystoreEntryInput[],
-    options: { password: string; profile?: string },
+    options: KeystoreBuildOptions,
   ): Promise<BuiltKeystore>;
+  /** Opens the files with the password; a wrong password or an unreadable algorithm throws a KeystoreReadError. */
   inspect(files: KeystoreFile[], password: string): Promise<KeystoreInspection>;
+}
+
+/**
+ * A scratch place on the host where a CommandRunner runs programs (the
+ * backend itself, or an MQ host over SSH): the KDB builder writes its inputs
+ * there, runs runmqakm, and reads the results back.
+ */
+export interface CommandWorkspace {
+  readonly commands: CommandRunner;
+  /** Creates a new private (0700) directory; returns its absolute path on that host. */
+  createTempDir(prefix: string): Promise<string>;
+  /** Writes a file (mode 0600 unless given). */
+  writeFile(absolutePath: string, content: Buffer, mode?: number): Promise<void>;
+  readFile(absolutePath: string): Promise<Buffer>;
+  /** Removes a directory made by createTempDir and everything in it. */
+  removeDir(absolutePath: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- deploy targets

@@ -1,0 +1,19 @@
+export { KeystoreReadError, type KeystoreReadProblem } from './errors';
+export {
+  generateKeystorePassword,
+  validateKeystorePassword,
+  strongPasswordProblems,
+} from './password';
+export { caCertificateLabel } from './labels';
+export {
+  Pkcs12KeystoreFormat,
+  buildPkcs12,
+  inspectPkcs12,
+} from './pkcs12/Pkcs12KeystoreFormat';
+export {
+  PKCS12_PROFILES,
+  DEFAULT_PKCS12_PROFILE,
+  pkcs12Profile,
+  type Pkcs12Profile,
+  type Pkcs12ProfileName,
+} from './pkcs12/profiles';
