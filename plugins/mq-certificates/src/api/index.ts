@@ -1,0 +1,2 @@
+export * from './MqCertificatesApi';
+export { MqCertificatesClient } from './MqCertificatesClient';

@@ -1,0 +1,67 @@
+import { ResponseError } from '@backstage/errors';
+
+/** How a failed backend call should be explained to the user. */
+export interface ExplainedError {
+  kind: 'unreachable' | 'forbidden' | 'not-found' | 'rejected';
+  title: string;
+  /** What the backend or the browser said. */
+  detail: string;
+  /** What the user can do about it. */
+  hint: string;
+}
+
+/** The backend's own message when it sent one, else the error's. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ResponseError) {
+    return error.body?.error?.message || error.message;
+  }
+  // Duck-typed: errors from another realm (an iframe, a test runner) are not
+  // `instanceof Error` here.
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
+/**
+ * Classifies an error from the mq-certificates API so every panel says what
+ * failed and what to do, in the user's terms.
+ */
+export function explainError(error: unknown, what: string): ExplainedError {
+  const detail = errorMessage(error);
+  const status =
+    error instanceof ResponseError ? error.response.status : undefined;
+  if (
+    status === undefined ||
+    status === 502 ||
+    status === 503 ||
+    status === 504
+  ) {
+    return {
+      kind: 'unreachable',
+      title: `The MQ certificates backend could not be reached while loading ${what}`,
+      detail,
+      hint: 'Retry in a moment. If it keeps failing, ask your Backstage administrator to check that the mq-certificates backend plugin is installed and running.',
+    };
+  }
+  if (status === 401 || status === 403) {
+    return {
+      kind: 'forbidden',
+      title: `You are not allowed to see ${what}`,
+      detail,
+      hint: 'Ask the owner of the queue manager or your Backstage administrator for the mq-certificates.certificate.read permission.',
+    };
+  }
+  if (status === 404) {
+    return {
+      kind: 'not-found',
+      title: `The MQ certificates backend does not know ${what}`,
+      detail,
+      hint: 'The backend manages catalog entities with the mqcert.io/queue-manager annotation. If you added it recently, wait for the catalog to process the entity, then retry.',
+    };
+  }
+  return {
+    kind: 'rejected',
+    title: `Loading ${what} failed`,
+    detail,
+    hint: 'Retry; if it keeps failing, report the message above to your Backstage administrator.',
+  };
+}
