@@ -17,3 +17,15 @@ export {
   type Pkcs12Profile,
   type Pkcs12ProfileName,
 } from './pkcs12/profiles';
+export {
+  CmsKdbKeystoreFormat,
+  KeystoreBuildError,
+  type CmsKdbKeystoreOptions,
+} from './kdb/CmsKdbKeystoreFormat';
+export { LocalCommandWorkspace } from './kdb/LocalCommandWorkspace';
+export { parseCertList, type ListedCertificate } from './kdb/certList';
+export {
+  readPkcs12,
+  type Pkcs12Contents,
+  type BagAttributes,
+} from './pkcs12/reader';
