@@ -6,6 +6,76 @@
 export interface Config {
   mqCertificates?: {
     // ---- vault (src/vault) ----
+    /** The Vault PKI client and the keystore password store. */
+    vault?: {
+      /** Vault's API address, e.g. https://vault.example.com:8200 */
+      address: string;
+      /** Vault Enterprise namespace (sent as X-Vault-Namespace). */
+      namespace?: string;
+      /** How the backend logs in to Vault. */
+      auth: {
+        /** token: a fixed token; approle, kubernetes, jwt: log in (and again when the token expires). */
+        method: 'token' | 'approle' | 'kubernetes' | 'jwt';
+        /**
+         * The Vault token (method token).
+         * @visibility secret
+         */
+        token?: string;
+        /** Auth mount path; default approle, kubernetes or jwt after the method. */
+        mountPath?: string;
+        /** AppRole role_id (method approle). */
+        roleId?: string;
+        /**
+         * AppRole secret_id (method approle; omit when the role has bind_secret_id=false).
+         * @visibility secret
+         */
+        secretId?: string;
+        /** Vault role (kubernetes: required; jwt: optional, the mount's default_role otherwise). */
+        role?: string;
+        /**
+         * The JWT to log in with (method jwt; or jwtFile).
+         * @visibility secret
+         */
+        jwt?: string;
+        /** File holding the JWT, read at each login; kubernetes default /var/run/secrets/kubernetes.io/serviceaccount/token. */
+        jwtFile?: string;
+        /** Renew the token once this fraction of its lease has passed (0 to 1, default 0.67). */
+        renewFraction?: number;
+      };
+      /** TLS to Vault: a private CA and a client certificate. */
+      tls?: {
+        /** PEM file of the CA(s) that signed Vault's server certificate. */
+        caFile?: string;
+        /** PEM client certificate, when Vault requires one. */
+        clientCertFile?: string;
+        /** PEM private key of the client certificate. */
+        clientKeyFile?: string;
+      };
+      /** Per request, in milliseconds. Default 30000. */
+      timeoutMs?: number;
+      /** Retries for 429, 500, 502, 503 (not sealed) and connection failures. */
+      retry?: {
+        /** Requests in total per call, the first included. Default 4. */
+        maxAttempts?: number;
+        /** First retry delay before jitter. Default 200. */
+        baseDelayMs?: number;
+        /** Longest delay. Default 5000. */
+        maxDelayMs?: number;
+        /** No retry starts after this long. Default 30000. */
+        maxElapsedMs?: number;
+      };
+      /** PKI role as <mount>/<role> when an entity names none, e.g. pki_int/mq-queue-managers */
+      defaultPkiRole?: string;
+      /** PEM file of CA certificates (e.g. the root) that complete a chain Vault returns without its root. */
+      extraCaCertificatesFile?: string;
+      /** Where generated keystore passwords are stored (KV v2). */
+      keystorePasswords?: {
+        /** KV v2 mount. Default secret. */
+        mount?: string;
+        /** Folder below the mount. Default mq/keystores. */
+        pathPrefix?: string;
+      };
+    };
     // ---- keystores (src/keystore) ----
     // ---- deploy targets (src/deploy, src/ssh) ----
     // ---- MQSC connections (src/mqsc) ----

@@ -10,5 +10,6 @@ export * from './types';
 export * from './commands';
 export * from './ssh';
 export * from './mqsc';
+export * from './vault';
 export * from './certificates';
 export * from './keystore';

@@ -44,6 +44,12 @@ export interface IssuedCertificate {
   summary: CertificateSummary;
   /** Warnings from the issuer (e.g. Vault's TTL cut), passed through as-is. */
   warnings: string[];
+  /**
+   * Whether `chainPem` ends at a self-signed root. False when Vault's chain
+   * stops at an intermediate whose root it does not know and no configured
+   * CA certificate completed it.
+   */
+  chainComplete?: boolean;
 }
 
 /** Issues certificates. Implementation: Vault PKI. */
@@ -69,13 +75,17 @@ export interface VaultPkiClient extends CertificateIssuer {
   readCertificate(
     mount: string,
     serial: string,
-  ): Promise<{ certificatePem: string; revoked: boolean }>;
+  ): Promise<{ certificatePem: string; revoked: boolean; revokedAt?: string }>;
   /** Serials in canonical form; an empty list when Vault answers 404 with no errors. */
   listCertificates(mount: string): Promise<string[]>;
+  /**
+   * Revokes by serial (idempotent). `revokedAt` is absent when Vault did not
+   * add the certificate to its CRL (an expired certificate: see warnings).
+   */
   revoke(
     mount: string,
     serial: string,
-  ): Promise<{ revokedAt: string; warnings: string[] }>;
+  ): Promise<{ revokedAt?: string; warnings: string[] }>;
   /** The default issuer's chain, issuer first. */
   readCaChain(mount: string): Promise<string[]>;
   readRole(mount: string, role: string): Promise<Record<string, unknown>>;
