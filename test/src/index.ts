@@ -4,3 +4,4 @@
  */
 export * from './support/tools';
 export * from './support/net';
+export * from './vault-dev-server';
