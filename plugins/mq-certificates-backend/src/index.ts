@@ -6,5 +6,19 @@
  * @packageDocumentation
  */
 
+export { mqCertificatesPlugin as default } from './plugin';
+export { REFRESH_JOBS_TASK_ID, FLEET_SWEEP_TASK_ID } from './plugin';
 export * from './database/MqCertificatesStore';
 export { DatabaseMqCertificatesStore } from './database/DatabaseMqCertificatesStore';
+export type { MqCertificatesRuntime } from './runtime/types';
+export {
+  mqCertificatesRuntimeExtensionPoint,
+  type MqCertificatesRuntimeExtensionPoint,
+} from './runtime/extensionPoint';
+export { createConfiguredRuntime } from './runtime/configuredRuntime';
+export {
+  readMqCertificatesBackendSettings,
+  type MqCertificatesBackendSettings,
+} from './config';
+export { RefreshJobRunner, type PollResult } from './runner/RefreshJobRunner';
+export { MqCertificatesMetrics, type RefreshJobOutcome } from './metrics';

@@ -274,6 +274,16 @@ export class DatabaseMqCertificatesStore implements MqCertificatesStore {
     return row ? jobFromRow(row) : undefined;
   }
 
+  async pendingJobForEntity(
+    entityRef: string,
+  ): Promise<RefreshJob | undefined> {
+    const row = await this.db<RefreshJobRow>('refresh_jobs')
+      .where({ entity_ref: entityRef })
+      .whereIn('state', PENDING_JOB_STATES)
+      .first();
+    return row ? jobFromRow(row) : undefined;
+  }
+
   async updateJob(
     id: string,
     patch: RefreshJobPatch,

@@ -151,6 +151,8 @@ export interface MqCertificatesStore {
   /** Jobs not finished yet (awaiting approval, scheduled or running). */
   pendingJobs(): Promise<RefreshJob[]>;
   pendingJobForRotation(rotationId: string): Promise<RefreshJob | undefined>;
+  /** A queue manager's unfinished job, if any (at most one is allowed). */
+  pendingJobForEntity(entityRef: string): Promise<RefreshJob | undefined>;
   updateJob(
     id: string,
     patch: RefreshJobPatch,

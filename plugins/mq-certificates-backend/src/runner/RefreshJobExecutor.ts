@@ -1,0 +1,402 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  QueueManagerSpec,
+  RefreshJob,
+  Rotation,
+  ServedCertificate,
+  serialNumbersEqual,
+} from '@mqcert/plugin-mq-certificates-common';
+import {
+  CutoverError,
+  cutOver,
+  MqscRunner,
+  QmgrTlsSettings,
+  readQmgrTlsSettings,
+  rollBackCutover,
+} from '@mqcert/plugin-mq-certificates-node';
+import type { MqCertificatesBackendSettings } from '../config';
+import type { MqCertificatesStore } from '../database/MqCertificatesStore';
+import type { MqCertificatesRuntime } from '../runtime/types';
+import { preflightStagedRepository } from './preflight';
+import { verifyServedCertificates } from './verifyServed';
+
+/** How one run of a job ended. */
+export type JobOutcome =
+  | { kind: 'verified'; message: string; served?: ServedCertificate }
+  | { kind: 'rolled-back'; message: string }
+  | { kind: 'failed'; message: string; changed: boolean }
+  /** Run again at `runAt` (REFRESH timed out, or a host job not checkable yet). */
+  | { kind: 'retry'; runAt: Date; message: string; countsAsFailure: boolean };
+
+/** Thrown when this runner no longer holds the job's claim: stop, write nothing. */
+export class ClaimLostError extends Error {
+  name = 'ClaimLostError';
+}
+
+/** What the executor needs from the runner while it works on one job. */
+export interface JobContext {
+  /** Throws ClaimLostError when the lease was lost (another runner took over). */
+  assertClaim(): void;
+  /** Records a history line (and audit event) for a step. */
+  note(
+    type: string,
+    message: string,
+    options?: { high?: boolean },
+  ): Promise<void>;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function settingsText(s: QmgrTlsSettings): string {
+  return `SSLKEYR '${s.sslKeyRepository}' CERTLABL '${s.certificateLabel}'`;
+}
+
+/**
+ * The steps of one refresh job, for a job this runner has claimed:
+ *
+ * portal mode: preflight (staged repository readable, opens with the Vault
+ * password, holds the labels, serials and chain) → probe before (listener
+ * reachable; remember the serial being superseded) → record the live
+ * SSLKEYR/CERTLABL → ALTER QMGR + REFRESH SECURITY TYPE(SSL) → verify by
+ * probing the listener and every TLS channel's SNI name → verified; or roll
+ * back to the recorded values and refresh again. AMQ9710 (REFRESH timed
+ * out) is retried later with backoff, up to maxAttempts.
+ *
+ * host mode (`at` on the MQ host runs the cut-over): wait a little after
+ * the run time, then verify by probing until the verification window ends.
+ */
+export class RefreshJobExecutor {
+  constructor(
+    private readonly options: {
+      store: MqCertificatesStore;
+      runtime: () => MqCertificatesRuntime;
+      settings: MqCertificatesBackendSettings;
+      logger: LoggerService;
+      /** The queue manager spec of an entity, read from the catalog now. */
+      resolveSpec: (entityRef: string) => Promise<QueueManagerSpec>;
+      now: () => Date;
+      sleep: (ms: number) => Promise<void>;
+    },
+  ) {}
+
+  async execute(job: RefreshJob, ctx: JobContext): Promise<JobOutcome> {
+    const rotation = await this.options.store.getRotation(job.rotationId);
+    if (!rotation) {
+      return {
+        kind: 'failed',
+        changed: false,
+        message: `rotation ${job.rotationId} no longer exists`,
+      };
+    }
+    let spec: QueueManagerSpec;
+    try {
+      spec = await this.options.resolveSpec(job.entityRef);
+    } catch (e) {
+      return {
+        kind: 'failed',
+        changed: false,
+        message: `the queue manager entity could not be read: ${errorText(
+          e,
+        )}; nothing was changed`,
+      };
+    }
+    return job.mode === 'host'
+      ? this.verifyHostJob(job, rotation, spec)
+      : this.runPortalJob(job, rotation, spec, ctx);
+  }
+
+  private probe(spec: QueueManagerSpec): Promise<ServedCertificate> {
+    return this.options.runtime().probeQueueManager(spec, {
+      timeoutMs: this.options.settings.refreshJobs.probeTimeoutMs,
+    });
+  }
+
+  /** Probes until the served certificates match, or the attempts run out. */
+  private async verify(
+    rotation: Rotation,
+    spec: QueueManagerSpec,
+    attempts: number,
+  ): Promise<{ served: ServedCertificate; problems: string[] }> {
+    let served: ServedCertificate | undefined;
+    let problems: string[] = [];
+    for (let i = 1; i <= attempts; i++) {
+      served = await this.probe(spec);
+      problems = verifyServedCertificates(served, rotation, spec);
+      if (!problems.length || i === attempts) break;
+      await this.options.sleep(
+        this.options.settings.refreshJobs.verifyIntervalMs,
+      );
+    }
+    await this.options.store.addSnapshot(rotation.entityRef, served!);
+    return { served: served!, problems };
+  }
+
+  private backoff(attempt: number): number {
+    const { retryBackoffMs, maxRetryBackoffMs } =
+      this.options.settings.refreshJobs;
+    return Math.min(
+      maxRetryBackoffMs,
+      retryBackoffMs * 2 ** Math.max(0, attempt - 1),
+    );
+  }
+
+  private async runPortalJob(
+    job: RefreshJob,
+    rotation: Rotation,
+    spec: QueueManagerSpec,
+    ctx: JobContext,
+  ): Promise<JobOutcome> {
+    const { store, settings } = this.options;
+    const qm = spec.queueManager;
+    if (!spec.mqAdmin || !spec.listener) {
+      return {
+        kind: 'failed',
+        changed: false,
+        message: `the entity has no ${
+          spec.mqAdmin ? 'mqcert.io/listener' : 'mqcert.io/mq-admin'
+        } annotation; add it and schedule the refresh again; nothing was changed`,
+      };
+    }
+
+    // 1. Preflight: nothing changes on the queue manager unless this passes.
+    let target: string;
+    try {
+      target = (
+        await preflightStagedRepository({
+          runtime: this.options.runtime(),
+          rotation,
+          spec,
+          now: this.options.now(),
+        })
+      ).sslKeyRepository;
+    } catch (e) {
+      return {
+        kind: 'failed',
+        changed: false,
+        message: `preflight failed, nothing was changed: ${errorText(e)}`,
+      };
+    }
+    ctx.assertClaim();
+
+    // 2. The listener must answer now, or verification would be impossible.
+    const before = await this.probe(spec);
+    if (before.error) {
+      return {
+        kind: 'failed',
+        changed: false,
+        message: `the listener ${before.listener} cannot be probed (${before.error}), so the refresh could not be verified; nothing was changed. Check mqcert.io/listener and the network, then run it again`,
+      };
+    }
+
+    // 3. Record what is live before touching it (once: a retry or a takeover
+    // after a crash must restore the values from before the first ALTER).
+    const runner = await this.options.runtime().getMqscRunner(spec.mqAdmin);
+    let previous: QmgrTlsSettings;
+    if (rotation.previousSslKeyRepository !== undefined) {
+      previous = {
+        sslKeyRepository: rotation.previousSslKeyRepository,
+        certificateLabel: rotation.previousCertificateLabel ?? '',
+      };
+    } else {
+      try {
+        previous = await readQmgrTlsSettings(runner, qm);
+      } catch (e) {
+        return {
+          kind: 'failed',
+          changed: false,
+          message: `reading the live SSLKEYR/CERTLABL failed, nothing was changed: ${errorText(
+            e,
+          )}`,
+        };
+      }
+      const superseded =
+        before.serialNumber &&
+        !serialNumbersEqual(before.serialNumber, rotation.serialNumber)
+          ? before.serialNumber
+          : undefined;
+      await store.updateRotation(rotation.id, {
+        previousSslKeyRepository: previous.sslKeyRepository,
+        previousCertificateLabel: previous.certificateLabel,
+        supersededSerialNumber: superseded,
+        supersededPkiMount: superseded ? spec.vaultPkiRole?.mount : undefined,
+      });
+    }
+    ctx.assertClaim();
+
+    // 4. Cut over.
+    const applied = {
+      sslKeyRepository: target,
+      certificateLabel: rotation.certificateLabel,
+    };
+    await ctx.note(
+      'cutover-started',
+      `Cutting over to ${settingsText(applied)} (was ${settingsText(
+        previous,
+      )}), attempt ${job.attempts}`,
+      { high: true },
+    );
+    try {
+      await cutOver(runner, qm, applied, { previous, refreshAttempts: 1 });
+    } catch (e) {
+      if (!(e instanceof CutoverError) || !e.altered) {
+        return {
+          kind: 'failed',
+          changed: false,
+          message: `the cut-over failed before anything changed: ${errorText(
+            e,
+          )}`,
+        };
+      }
+      if (e.retryable && job.attempts < settings.refreshJobs.maxAttempts) {
+        // The new repository passed the preflight, so leaving SSLKEYR on it
+        // until the retry is safe; the retry runs ALTER + REFRESH again.
+        const runAt = new Date(
+          this.options.now().getTime() + this.backoff(job.attempts),
+        );
+        return {
+          kind: 'retry',
+          runAt,
+          countsAsFailure: true,
+          message: `REFRESH SECURITY TYPE(SSL) timed out (AMQ9710) on attempt ${
+            job.attempts
+          } of ${
+            settings.refreshJobs.maxAttempts
+          }; retrying at ${runAt.toISOString()}. Busy TLS channels make the refresh slow; stopping some first helps`,
+        };
+      }
+      const why = e.retryable
+        ? `REFRESH SECURITY TYPE(SSL) timed out (AMQ9710) ${job.attempts} times`
+        : `REFRESH SECURITY TYPE(SSL) failed: ${errorText(e)}`;
+      return this.rollBack(runner, rotation, spec, previous, why, 'failed');
+    }
+    ctx.assertClaim();
+
+    // 5. Verify what the listener and each channel now serve.
+    const { served, problems } = await this.verify(
+      rotation,
+      spec,
+      settings.refreshJobs.verifyAttempts,
+    );
+    if (!problems.length) {
+      return {
+        kind: 'verified',
+        served,
+        message: `Verified: ${served.listener} serves serial ${
+          served.serialNumber
+        }${
+          spec.tlsChannels.length
+            ? ` and all ${spec.tlsChannels.length} TLS channels serve their new certificates`
+            : ''
+        }`,
+      };
+    }
+    return this.rollBack(
+      runner,
+      rotation,
+      spec,
+      previous,
+      `verification failed after the refresh: ${problems.join('; ')}`,
+      'rolled-back',
+    );
+  }
+
+  private async rollBack(
+    runner: MqscRunner,
+    rotation: Rotation,
+    spec: QueueManagerSpec,
+    previous: QmgrTlsSettings,
+    why: string,
+    kind: 'rolled-back' | 'failed',
+  ): Promise<JobOutcome> {
+    const qm = spec.queueManager;
+    try {
+      await rollBackCutover(runner, qm, previous, {
+        refreshAttempts: 2,
+        retryDelayMs: 5_000,
+        sleep: this.options.sleep,
+      });
+    } catch (e) {
+      return {
+        kind: 'failed',
+        changed: true,
+        message: `${why}. Rolling back to ${settingsText(
+          previous,
+        )} ALSO failed: ${errorText(
+          e,
+        )}. Restore it by hand: ALTER QMGR SSLKEYR('${
+          previous.sslKeyRepository
+        }') CERTLABL('${
+          previous.certificateLabel
+        }') then REFRESH SECURITY TYPE(SSL)`,
+      };
+    }
+    let after = '';
+    try {
+      const served = await this.probe(spec);
+      await this.options.store.addSnapshot(rotation.entityRef, served);
+      after = served.error
+        ? `; after the rollback the listener could not be probed (${served.error})`
+        : `; the listener serves serial ${served.serialNumber} again`;
+    } catch {
+      after = '';
+    }
+    return {
+      kind,
+      message: `${why}. Rolled back to ${settingsText(
+        previous,
+      )} and refreshed${after}. Check that the staged repository holds the new certificate under label '${
+        rotation.certificateLabel
+      }' and that the queue manager can read it (file permissions, password stash), then rotate again`,
+    } as JobOutcome;
+  }
+
+  private async verifyHostJob(
+    job: RefreshJob,
+    rotation: Rotation,
+    spec: QueueManagerSpec,
+  ): Promise<JobOutcome> {
+    const { hostModeVerifyDelayMs, hostModeVerifyWindowMs } =
+      this.options.settings.refreshJobs;
+    const now = this.options.now().getTime();
+    const firstRun = Date.parse(job.startedAt ?? job.runAt);
+    if (now < firstRun + hostModeVerifyDelayMs) {
+      return {
+        kind: 'retry',
+        runAt: new Date(firstRun + hostModeVerifyDelayMs),
+        countsAsFailure: false,
+        message: `waiting for the at job${
+          job.hostJobId ? ` ${job.hostJobId}` : ''
+        } on the host to run before verifying`,
+      };
+    }
+    const { served, problems } = await this.verify(rotation, spec, 1);
+    if (!problems.length) {
+      return {
+        kind: 'verified',
+        served,
+        message: `Verified: the host's at job took effect; ${served.listener} serves serial ${served.serialNumber}`,
+      };
+    }
+    if (now < firstRun + hostModeVerifyDelayMs + hostModeVerifyWindowMs) {
+      return {
+        kind: 'retry',
+        runAt: new Date(now + Math.min(60_000, hostModeVerifyWindowMs / 10)),
+        countsAsFailure: false,
+        message: `not verified yet: ${problems.join('; ')}`,
+      };
+    }
+    return {
+      kind: 'failed',
+      changed: false,
+      message: `the at job${
+        job.hostJobId ? ` ${job.hostJobId}` : ''
+      } on the host did not take effect within ${Math.round(
+        (hostModeVerifyDelayMs + hostModeVerifyWindowMs) / 60_000,
+      )} minutes of its run time: ${problems.join(
+        '; ',
+      )}. Check the job's log file on the host (atq, and the log the scheduling step named)`,
+    };
+  }
+}

@@ -1,0 +1,591 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  CreateRefreshJobRequest,
+  evaluateCertificatePolicy,
+  FleetResponse,
+  mqCertificateReadPermission,
+  mqCertificateRotatePermission,
+  mqRefreshApprovePermission,
+  nextWindowStart,
+  QueueManagerDetail,
+  QueueManagerSpec,
+  RecordRotationRequest,
+  RefreshJob,
+  RefreshJobState,
+  requireSpecField,
+  Rotation,
+  RotationState,
+  ServedCertificate,
+  UpdateRotationRequest,
+} from '@mqcert/plugin-mq-certificates-common';
+import type { MqCertificatesBackendSettings } from '../config';
+import type { MqCertificatesStore } from '../database/MqCertificatesStore';
+import type { MqCertificatesRuntime } from '../runtime/types';
+import { MqCertificatesAuthorizer } from './authorization';
+import { FleetIndex, ParsedFleetQuery, queryFleet } from './FleetIndex';
+import { Journal } from './Journal';
+import {
+  ManagedQueueManager,
+  normalizeEntityRef,
+  QueueManagerCatalog,
+} from './QueueManagerCatalog';
+
+/** Rotation states from which a refresh may be scheduled (again). */
+const SCHEDULABLE_ROTATION_STATES: RotationState[] = [
+  'staged',
+  'cancelled',
+  'failed',
+  'rolled-back',
+];
+
+function actorOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return p.userEntityRef ?? p.subject ?? p.type;
+}
+
+function requireSpec(qm: ManagedQueueManager): QueueManagerSpec {
+  if (!qm.spec) {
+    throw new InputError(
+      `${qm.entityRef} has invalid annotations: ${qm.configError}`,
+    );
+  }
+  return qm.spec;
+}
+
+/** The business logic behind the REST API; the router only translates HTTP. */
+export class MqCertificatesService {
+  constructor(
+    private readonly options: {
+      store: MqCertificatesStore;
+      catalog: QueueManagerCatalog;
+      fleet: FleetIndex;
+      authorizer: MqCertificatesAuthorizer;
+      journal: Journal;
+      runtime: () => MqCertificatesRuntime;
+      settings: MqCertificatesBackendSettings;
+      logger: LoggerService;
+      /** Asks the job runner to poll soon (a job became due). */
+      wakeRunner?: () => void;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  private changed() {
+    this.options.fleet.invalidate();
+  }
+
+  // ------------------------------------------------------------ reads
+
+  async getFleet(
+    credentials: BackstageCredentials,
+    query: ParsedFleetQuery,
+  ): Promise<FleetResponse> {
+    const visible = await this.options.authorizer.readableEntities(credentials);
+    const snapshot = await this.options.fleet.get();
+    return queryFleet(snapshot, query, row => visible(row.qm.entity));
+  }
+
+  async getQueueManager(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<QueueManagerDetail> {
+    const ref = normalizeEntityRef(entityRef);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqCertificateReadPermission,
+      ref,
+    );
+    const qm = await this.options.catalog.get(ref, credentials);
+    const spec = requireSpec(qm);
+    const { store, settings } = this.options;
+    const [served, rotations, jobs, events] = await Promise.all([
+      store.latestSnapshot(ref),
+      store.listRotations(ref, { limit: 20 }),
+      store.listJobs(ref, { limit: 20 }),
+      store.listEvents(ref, { limit: 100 }),
+    ]);
+    let policy: QueueManagerDetail['policy'];
+    if (served?.notBefore && served.notAfter && !served.error) {
+      policy = evaluateCertificatePolicy({
+        notBefore: served.notBefore,
+        notAfter: served.notAfter,
+        now: this.now(),
+        policy: settings.policy,
+      });
+    }
+    let nextWindow: string | undefined;
+    if (spec.maintenanceWindow) {
+      try {
+        nextWindow = nextWindowStart(
+          spec.maintenanceWindow,
+          this.now(),
+        ).toISOString();
+      } catch {
+        nextWindow = undefined; // no occurrence in the next two weeks
+      }
+    }
+    return {
+      entityRef: ref,
+      queueManager: spec.queueManager,
+      listener: spec.listener
+        ? `${spec.listener.host}:${spec.listener.port}`
+        : undefined,
+      certificateLabel: spec.certificateLabel,
+      tlsChannels: spec.tlsChannels,
+      maintenanceWindow: spec.maintenanceWindow?.text,
+      nextWindowStart: nextWindow,
+      refreshApproval: spec.refreshApproval,
+      served,
+      policy,
+      rotations,
+      jobs,
+      events,
+    };
+  }
+
+  async getRotation(
+    credentials: BackstageCredentials,
+    id: string,
+  ): Promise<Rotation> {
+    const rotation = await this.options.store.getRotation(id);
+    if (!rotation) throw new NotFoundError(`no rotation with id ${id}`);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqCertificateReadPermission,
+      rotation.entityRef,
+    );
+    return rotation;
+  }
+
+  async getJob(
+    credentials: BackstageCredentials,
+    id: string,
+  ): Promise<RefreshJob> {
+    const job = await this.loadJob(id);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqCertificateReadPermission,
+      job.entityRef,
+    );
+    return job;
+  }
+
+  // ------------------------------------------------------------ probe
+
+  async probe(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<ServedCertificate> {
+    const ref = normalizeEntityRef(entityRef);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqCertificateRotatePermission,
+      ref,
+    );
+    const spec = requireSpec(await this.options.catalog.get(ref, credentials));
+    requireSpecField(spec, 'listener', 'probing the listener');
+    const served = await this.options.runtime().probeQueueManager(spec, {
+      timeoutMs: this.options.settings.sweep.probeTimeoutMs,
+    });
+    await this.options.store.addSnapshot(ref, served);
+    this.changed();
+    await this.options.journal.record({
+      entityRef: ref,
+      type: 'probed',
+      message: served.error
+        ? `Probe of ${served.listener} failed: ${served.error}`
+        : `Probe of ${served.listener}: serves serial ${served.serialNumber} (expires ${served.notAfter})`,
+      actor: actorOf(credentials),
+      severity: 'low',
+    });
+    return served;
+  }
+
+  // ------------------------------------------------------------ rotations
+
+  async recordRotation(
+    credentials: BackstageCredentials,
+    body: RecordRotationRequest,
+  ): Promise<Rotation> {
+    const ref = normalizeEntityRef(body.entityRef);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqCertificateRotatePermission,
+      ref,
+    );
+    const spec = requireSpec(await this.options.catalog.get(ref, credentials));
+    const certificates = body.certificates?.length
+      ? body.certificates
+      : [
+          {
+            label: body.certificateLabel,
+            serialNumber: body.serialNumber,
+            notAfter: body.notAfter,
+            fingerprintSha256: body.fingerprintSha256,
+          },
+        ];
+    if (!certificates.some(c => c.label === body.certificateLabel)) {
+      throw new InputError(
+        `certificates: none is for the queue manager's label '${body.certificateLabel}'; include it or leave certificates out`,
+      );
+    }
+    for (const channel of spec.tlsChannels) {
+      if (
+        channel.certificateLabel &&
+        !certificates.some(c => c.label === channel.certificateLabel)
+      ) {
+        throw new InputError(
+          `certificates: channel ${channel.name} uses label '${channel.certificateLabel}', but no certificate for it was recorded; issue one for that label too`,
+        );
+      }
+    }
+    const state = body.state ?? (body.stagedRevisionPath ? 'staged' : 'issued');
+    if (state === 'staged' && !body.stagedRevisionPath) {
+      throw new InputError(
+        'stagedRevisionPath: required when state is staged (the revision the deploy step wrote)',
+      );
+    }
+    const rotation = await this.options.store.createRotation({
+      entityRef: ref,
+      queueManager: spec.queueManager,
+      serialNumber: body.serialNumber,
+      notAfter: body.notAfter,
+      fingerprintSha256: body.fingerprintSha256,
+      certificateLabel: body.certificateLabel,
+      certificates,
+      keyRepositoryFormat: body.keyRepositoryFormat,
+      keystorePasswordRef: body.keystorePasswordRef,
+      deployTarget: body.deployTarget ?? spec.deployTarget,
+      stagedRevisionPath: body.stagedRevisionPath,
+      stagedSslKeyRepository: body.stagedSslKeyRepository,
+      previousSslKeyRepository: body.previousSslKeyRepository,
+      previousCertificateLabel: body.previousCertificateLabel,
+      state,
+      createdBy: actorOf(credentials),
+      taskId: body.taskId,
+    });
+    this.changed();
+    await this.options.journal.record({
+      entityRef: ref,
+      type: 'rotation-recorded',
+      message: `Certificate serial ${rotation.serialNumber} (expires ${
+        rotation.notAfter
+      }) recorded as ${state}${
+        rotation.stagedRevisionPath ? ` at ${rotation.stagedRevisionPath}` : ''
+      }`,
+      actor: rotation.createdBy,
+      rotationId: rotation.id,
+    });
+    return rotation;
+  }
+
+  async updateRotation(
+    credentials: BackstageCredentials,
+    id: string,
+    body: UpdateRotationRequest,
+  ): Promise<Rotation> {
+    const rotation = await this.options.store.getRotation(id);
+    if (!rotation) throw new NotFoundError(`no rotation with id ${id}`);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqCertificateRotatePermission,
+      rotation.entityRef,
+    );
+    if (
+      body.state === 'staged' &&
+      !body.stagedRevisionPath &&
+      !rotation.stagedRevisionPath
+    ) {
+      throw new InputError(
+        'stagedRevisionPath: required to mark the rotation staged (the revision the deploy step wrote)',
+      );
+    }
+    const updated = await this.options.store.updateRotation(
+      id,
+      { ...body, stateReason: body.stateReason },
+      { fromStates: ['issued', 'staged'] },
+    );
+    if (!updated) {
+      throw new ConflictError(
+        `rotation ${id} is ${rotation.state}; only issued or staged rotations can be changed here (its refresh job owns later states)`,
+      );
+    }
+    this.changed();
+    await this.options.journal.record({
+      entityRef: rotation.entityRef,
+      type: `rotation-${updated.state}`,
+      message:
+        updated.state === 'staged'
+          ? `Certificate serial ${updated.serialNumber} staged at ${
+              updated.stagedRevisionPath
+            }${updated.deployTarget ? ` on ${updated.deployTarget}` : ''}`
+          : `Rotation to serial ${updated.serialNumber} ${updated.state}${
+              updated.stateReason ? `: ${updated.stateReason}` : ''
+            }`,
+      actor: actorOf(credentials),
+      rotationId: id,
+    });
+    return updated;
+  }
+
+  // ------------------------------------------------------------ refresh jobs
+
+  private async loadJob(id: string): Promise<RefreshJob> {
+    const job = await this.options.store.getJob(id);
+    if (!job) throw new NotFoundError(`no refresh job with id ${id}`);
+    return job;
+  }
+
+  async createRefreshJob(
+    credentials: BackstageCredentials,
+    body: CreateRefreshJobRequest,
+  ): Promise<RefreshJob> {
+    const { store, authorizer, catalog } = this.options;
+    const rotation = await store.getRotation(body.rotationId);
+    if (!rotation) {
+      throw new NotFoundError(
+        `rotationId: no rotation with id ${body.rotationId}; record it first with POST /v1/rotations`,
+      );
+    }
+    await authorizer.authorizeEntity(
+      credentials,
+      mqCertificateRotatePermission,
+      rotation.entityRef,
+    );
+    const spec = requireSpec(
+      await catalog.get(rotation.entityRef, credentials),
+    );
+    const mode = body.mode ?? 'portal';
+    if (!SCHEDULABLE_ROTATION_STATES.includes(rotation.state)) {
+      throw new ConflictError(
+        rotation.state === 'issued'
+          ? `rotation ${rotation.id} is not staged yet; deploy the key repository first (mq:keystore:deploy), then schedule the refresh`
+          : `rotation ${rotation.id} is ${rotation.state}; a refresh can only be scheduled for a staged rotation`,
+      );
+    }
+    if (mode === 'portal') {
+      requireSpecField(spec, 'mqAdmin', 'a portal refresh');
+      requireSpecField(spec, 'listener', 'verifying a refresh');
+      if (!rotation.deployTarget && !rotation.stagedSslKeyRepository) {
+        throw new InputError(
+          `rotation ${rotation.id} has no deploy target; the preflight needs it to read the staged repository (annotation mqcert.io/deploy-target)`,
+        );
+      }
+    }
+    // One unfinished refresh per queue manager: two cut-overs racing on one
+    // queue manager would record each other's key repository as "previous".
+    const pending = await store.pendingJobForEntity(rotation.entityRef);
+    if (pending) {
+      throw new ConflictError(
+        `${rotation.entityRef} already has refresh job ${pending.id} (${pending.state}) for rotation ${pending.rotationId}; cancel it first to schedule another`,
+      );
+    }
+    const now = this.now();
+    const runAt = body.runAt ?? now.toISOString();
+    const approvalRequired =
+      body.approvalRequired === true || spec.refreshApproval === 'required';
+    const state: 'awaiting-approval' | 'scheduled' = approvalRequired
+      ? 'awaiting-approval'
+      : 'scheduled';
+    const job = await store.createJob({
+      rotationId: rotation.id,
+      entityRef: rotation.entityRef,
+      mode,
+      runAt,
+      approvalRequired,
+      state,
+      hostJobId: body.hostJobId,
+      createdBy: actorOf(credentials),
+    });
+    await store.updateRotation(rotation.id, { state, stateReason: null });
+    this.changed();
+    await this.options.journal.record({
+      entityRef: rotation.entityRef,
+      type: 'refresh-job-created',
+      message: `${
+        mode === 'host' ? 'Host (at) refresh' : 'Refresh'
+      } to serial ${rotation.serialNumber} scheduled for ${runAt}${
+        approvalRequired ? ', awaiting approval' : ''
+      }`,
+      actor: job.createdBy,
+      rotationId: rotation.id,
+      jobId: job.id,
+      meta: { runAt, mode, approvalRequired },
+    });
+    if (state === 'scheduled' && Date.parse(runAt) <= now.getTime()) {
+      this.options.wakeRunner?.();
+    }
+    return job;
+  }
+
+  async approveJob(
+    credentials: BackstageCredentials,
+    id: string,
+  ): Promise<RefreshJob> {
+    const job = await this.loadJob(id);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqRefreshApprovePermission,
+      job.entityRef,
+    );
+    const actor = actorOf(credentials);
+    if (job.state !== 'awaiting-approval') {
+      throw new ConflictError(
+        `refresh job ${id} is ${job.state}; only a job awaiting approval can be approved`,
+      );
+    }
+    if (
+      job.createdBy === actor &&
+      !this.options.settings.refreshJobs.allowSelfApproval
+    ) {
+      throw new NotAllowedError(
+        `you scheduled refresh job ${id}, so someone else must approve it (mqCertificates.refreshJobs.allowSelfApproval is off)`,
+      );
+    }
+    const now = this.now();
+    const approved = await this.options.store.updateJob(
+      id,
+      { state: 'scheduled', approvedBy: actor, approvedAt: now.toISOString() },
+      { fromStates: ['awaiting-approval'] },
+    );
+    if (!approved) {
+      throw new ConflictError(
+        `refresh job ${id} changed while it was being approved; reload and try again`,
+      );
+    }
+    await this.options.store.updateRotation(
+      job.rotationId,
+      { state: 'scheduled' },
+      { fromStates: ['awaiting-approval'] },
+    );
+    this.changed();
+    await this.options.journal.record({
+      entityRef: job.entityRef,
+      type: 'refresh-job-approved',
+      message: `Refresh approved by ${actor}; runs at ${approved.runAt}`,
+      actor,
+      rotationId: job.rotationId,
+      jobId: id,
+    });
+    if (Date.parse(approved.runAt) <= now.getTime())
+      this.options.wakeRunner?.();
+    return approved;
+  }
+
+  async cancelJob(
+    credentials: BackstageCredentials,
+    id: string,
+    reason?: string,
+  ): Promise<RefreshJob> {
+    const job = await this.loadJob(id);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqCertificateRotatePermission,
+      job.entityRef,
+    );
+    const cancellable: RefreshJobState[] = ['awaiting-approval', 'scheduled'];
+    if (!cancellable.includes(job.state)) {
+      throw new ConflictError(
+        job.state === 'running'
+          ? `refresh job ${id} is running; a cut-over cannot be stopped half-way; wait for it to finish (it rolls back if verification fails)`
+          : `refresh job ${id} is already ${job.state}`,
+      );
+    }
+    const actor = actorOf(credentials);
+    const now = this.now().toISOString();
+    const cancelled = await this.options.store.updateJob(
+      id,
+      {
+        state: 'cancelled',
+        finishedAt: now,
+        lastError: reason
+          ? `cancelled by ${actor}: ${reason}`
+          : `cancelled by ${actor}`,
+      },
+      { fromStates: cancellable },
+    );
+    if (!cancelled) {
+      throw new ConflictError(
+        `refresh job ${id} started or changed meanwhile; reload to see its state`,
+      );
+    }
+    await this.options.store.updateRotation(job.rotationId, {
+      state: 'cancelled',
+      stateReason: `refresh cancelled by ${actor}${
+        reason ? `: ${reason}` : ''
+      }`,
+    });
+    this.changed();
+    await this.options.journal.record({
+      entityRef: job.entityRef,
+      type: 'refresh-job-cancelled',
+      message: `Refresh cancelled by ${actor}${reason ? `: ${reason}` : ''}`,
+      actor,
+      rotationId: job.rotationId,
+      jobId: id,
+    });
+    return cancelled;
+  }
+
+  async runJobNow(
+    credentials: BackstageCredentials,
+    id: string,
+  ): Promise<RefreshJob> {
+    const job = await this.loadJob(id);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      mqCertificateRotatePermission,
+      job.entityRef,
+    );
+    if (job.state === 'awaiting-approval') {
+      throw new ConflictError(
+        `refresh job ${id} needs approval first; ask someone allowed to approve it`,
+      );
+    }
+    if (job.state !== 'scheduled') {
+      throw new ConflictError(
+        `refresh job ${id} is ${job.state}; only a scheduled job can be run now`,
+      );
+    }
+    const actor = actorOf(credentials);
+    const now = this.now().toISOString();
+    const updated = await this.options.store.updateJob(
+      id,
+      { runAt: now },
+      { fromStates: ['scheduled'] },
+    );
+    if (!updated) {
+      throw new ConflictError(
+        `refresh job ${id} started or changed meanwhile; reload to see its state`,
+      );
+    }
+    this.changed();
+    await this.options.journal.record({
+      entityRef: job.entityRef,
+      type: 'refresh-job-run-now',
+      message: `Refresh moved to now by ${actor} (was ${job.runAt})`,
+      actor,
+      rotationId: job.rotationId,
+      jobId: id,
+    });
+    this.options.wakeRunner?.();
+    return updated;
+  }
+}

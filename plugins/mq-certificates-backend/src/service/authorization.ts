@@ -1,0 +1,111 @@
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import { permissionRules as catalogPermissionRules } from '@backstage/plugin-catalog-backend/alpha';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  PermissionRule,
+  PermissionRuleset,
+} from '@backstage/plugin-permission-node';
+import {
+  mqCertificateReadPermission,
+  mqCertificateRotatePermission,
+  mqRefreshApprovePermission,
+} from '@mqcert/plugin-mq-certificates-common';
+
+/** What each permission lets a user do, for NotAllowedError messages. */
+const PURPOSE: Record<string, string> = {
+  [mqCertificateReadPermission.name]: 'see the certificates of',
+  [mqCertificateRotatePermission.name]: 'rotate or refresh the certificate of',
+  [mqRefreshApprovePermission.name]: 'approve refreshes of',
+};
+
+/**
+ * The catalog's own permission rules (isEntityOwner, hasAnnotation, ...) as a
+ * ruleset, so a conditional decision on `catalog-entity` can be applied to
+ * the entities the fleet endpoint already holds, in memory, instead of one
+ * permission round trip per entity.
+ */
+const catalogRuleset: PermissionRuleset<Entity> = (() => {
+  const byName = new Map<string, PermissionRule<Entity, unknown, string>>(
+    Object.values(catalogPermissionRules).map(rule => [
+      rule.name,
+      rule as unknown as PermissionRule<Entity, unknown, string>,
+    ]),
+  );
+  return {
+    getRuleByName(name: string) {
+      const rule = byName.get(name);
+      if (!rule) {
+        throw new Error(
+          `the permission policy returned a condition with rule '${name}', which the catalog does not define`,
+        );
+      }
+      return rule;
+    },
+  };
+})();
+const applyCatalogConditions = createConditionAuthorizer(catalogRuleset);
+
+/** Permission checks of the mq-certificates routes. */
+export class MqCertificatesAuthorizer {
+  constructor(private readonly permissions: PermissionsService) {}
+
+  /**
+   * Checks one permission on one queue-manager entity (conditional
+   * decisions are resolved by the permission framework against the
+   * catalog). Throws NotAllowedError naming what was refused.
+   */
+  async authorizeEntity(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<void> {
+    const [decision] = await this.permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `you may not ${
+          PURPOSE[permission.name] ?? 'change'
+        } ${entityRef} (permission ${
+          permission.name
+        }); ask its owner or your Backstage administrator`,
+      );
+    }
+  }
+
+  /**
+   * A predicate telling which entities the caller may read, from ONE
+   * conditional authorization. Throws NotAllowedError when the policy denies
+   * reading queue-manager certificates outright.
+   */
+  async readableEntities(
+    credentials: BackstageCredentials,
+  ): Promise<(entity: Entity) => boolean> {
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission: mqCertificateReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return () => true;
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      throw new NotAllowedError(
+        `you may not see queue-manager certificates (permission ${mqCertificateReadPermission.name}); ask your Backstage administrator`,
+      );
+    }
+    if (decision.resourceType !== 'catalog-entity') {
+      throw new NotAllowedError(
+        `the permission policy answered ${mqCertificateReadPermission.name} with conditions on '${decision.resourceType}', not on catalog entities; fix the policy`,
+      );
+    }
+    return entity => applyCatalogConditions(decision, entity);
+  }
+}
