@@ -6,7 +6,12 @@ import {
   parseCertificates,
 } from '../certificates/bundle';
 import { assertChainComplete, orderChain } from '../certificates/chain';
-import type { KeystoreBuildOptions, KeystoreEntryInput } from '../types';
+import { summarizeCertificate } from '../certificates/summary';
+import type {
+  BuiltKeystore,
+  KeystoreBuildOptions,
+  KeystoreEntryInput,
+} from '../types';
 
 /** One personal entry, parsed and ordered: leaf first, then its issuers. */
 export interface PreparedEntry {
@@ -88,4 +93,23 @@ export function prepareEntries(
       warnings: ordered.problems.map(p => `${label}: ${p}`),
     };
   });
+}
+
+/** What a built key repository reports of its entries (never key material). */
+export function describeBuilt(
+  prepared: PreparedEntry[],
+): Pick<BuiltKeystore, 'labels' | 'certificates' | 'warnings'> {
+  return {
+    labels: prepared.map(e => e.label),
+    certificates: prepared.map(e => {
+      const summary = summarizeCertificate(e.leaf);
+      return {
+        label: e.label,
+        serialNumber: summary.serialNumber,
+        notAfter: summary.notAfter,
+        fingerprintSha256: summary.fingerprintSha256,
+      };
+    }),
+    warnings: prepared.flatMap(e => e.warnings),
+  };
 }

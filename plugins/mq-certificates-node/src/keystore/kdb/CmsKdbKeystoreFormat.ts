@@ -2,7 +2,6 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { CustomErrorBase, InputError } from '@backstage/errors';
 import { parseCertificates } from '../../certificates/bundle';
 import { toPem } from '../../certificates/pem';
-import { summarizeCertificate } from '../../certificates/summary';
 import { redactSecrets } from '../../commands/redact';
 import type {
   BuiltKeystore,
@@ -22,7 +21,7 @@ import {
 } from '../password';
 import { pkcs12Profile } from '../pkcs12/profiles';
 import { writePkcs12 } from '../pkcs12/writer';
-import { prepareEntries } from '../prepareEntries';
+import { describeBuilt, prepareEntries } from '../prepareEntries';
 import { ListedCertificate, parseCertList } from './certList';
 
 /** A runmqakm step that failed; the build returns nothing. Never carries a password. */
@@ -196,17 +195,7 @@ export class CmsKdbKeystoreFormat implements KeystoreFormat {
       return {
         format: 'kdb',
         files,
-        labels: prepared.map(e => e.label),
-        certificates: prepared.map(e => {
-          const s = summarizeCertificate(e.leaf);
-          return {
-            label: e.label,
-            serialNumber: s.serialNumber,
-            notAfter: s.notAfter,
-            fingerprintSha256: s.fingerprintSha256,
-          };
-        }),
-        warnings: prepared.flatMap(e => e.warnings),
+        ...describeBuilt(prepared),
       };
     } finally {
       await ws.removeDir(dir);

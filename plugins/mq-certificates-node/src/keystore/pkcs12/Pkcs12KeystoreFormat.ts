@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
-import { summarizeCertificate } from '../../certificates/summary';
 import type {
   BuiltKeystore,
   KeystoreBuildOptions,
@@ -11,7 +10,7 @@ import type {
 } from '../../types';
 import { describeEntries } from '../inspection';
 import { validateKeystorePassword } from '../password';
-import { prepareEntries } from '../prepareEntries';
+import { describeBuilt, prepareEntries } from '../prepareEntries';
 import { readPkcs12 } from './reader';
 import { pkcs12Profile } from './profiles';
 import { writePkcs12 } from './writer';
@@ -59,18 +58,8 @@ export function buildPkcs12(
         sha256: createHash('sha256').update(content).digest('hex'),
       },
     ],
-    labels: prepared.map(e => e.label),
     profile: profile.name,
-    certificates: prepared.map(e => {
-      const summary = summarizeCertificate(e.leaf);
-      return {
-        label: e.label,
-        serialNumber: summary.serialNumber,
-        notAfter: summary.notAfter,
-        fingerprintSha256: summary.fingerprintSha256,
-      };
-    }),
-    warnings: prepared.flatMap(e => e.warnings),
+    ...describeBuilt(prepared),
   };
 }
 
