@@ -32,6 +32,8 @@ export function FleetFilters(props: {
         variant="outlined"
         size="small"
         style={{ minWidth: 160 }}
+        SelectProps={{ displayEmpty: true }}
+        InputLabelProps={{ shrink: true }}
         value={value.state ?? ''}
         onChange={e =>
           onChange({

@@ -90,7 +90,6 @@ export function FleetView() {
     <>
       <StateCounts
         counts={value?.counts}
-        totalCount={value?.totalCount}
         selected={filters.state}
         onSelect={selectState}
       />

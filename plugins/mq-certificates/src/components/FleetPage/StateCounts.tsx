@@ -8,12 +8,12 @@ import {
 } from '../../lib/stateText';
 
 /**
- * Counts per state over the (filtered) fleet; each count is a toggle that
- * filters the table to that state.
+ * Counts per state over the fleet (after the owner and text filters, before
+ * the state filter); each count is a toggle that filters the table to that
+ * state.
  */
 export function StateCounts(props: {
   counts?: FleetResponse['counts'];
-  totalCount?: number;
   selected?: FleetState;
   onSelect: (state: FleetState | undefined) => void;
 }) {
@@ -31,7 +31,10 @@ export function StateCounts(props: {
         aria-pressed={props.selected === undefined}
         onClick={() => props.onSelect(undefined)}
       >
-        All: {props.totalCount ?? '…'}
+        All:{' '}
+        {props.counts
+          ? Object.values(props.counts).reduce((a, b) => a + b, 0)
+          : '…'}
       </Button>
       {FLEET_STATES_WORST_FIRST.map(state => {
         const selected = props.selected === state;
