@@ -78,6 +78,76 @@ export interface Config {
     };
     // ---- keystores (src/keystore) ----
     // ---- deploy targets (src/deploy, src/ssh) ----
+    /**
+     * Where key repositories are staged, by name. An entity names one in its
+     * `mqcert.io/deploy-target` annotation; its `mqcert.io/key-repository`
+     * stem is relative to the target's root.
+     */
+    deployTargets?: {
+      [name: string]: {
+        /** local: a folder on the backend's machine; ssh: a folder on an SSH host (SFTP for files, exec for commands). */
+        type: 'local' | 'ssh';
+        /** Absolute folder on the target host; nothing outside it is read or written (symbolic links that leave it are refused). */
+        root: string;
+        /** The same folder as the queue manager sees it, when it differs (e.g. a mount); used for SSLKEYR. Default: root. */
+        mqRoot?: string;
+        /** Revisions to keep when pruning (the live and the just-staged one are always kept). */
+        keepRevisions?: number;
+        /** User (name or uid) to own staged files, e.g. mqm; needs root or CAP_CHOWN on the target. */
+        owner?: string;
+        /** Group (name or gid) of staged files; default the owner's primary group. */
+        group?: string;
+        /** SSH connection (type ssh). */
+        ssh?: {
+          host: string;
+          /** Default 22. */
+          port?: number;
+          username: string;
+          /**
+           * Private key text (OpenSSH or PEM); may be ${ENV_VAR}. Set exactly one of privateKey, privateKeyFile, privateKeyEnv.
+           * @visibility secret
+           */
+          privateKey?: string;
+          /** File holding the private key on the backend's machine. */
+          privateKeyFile?: string;
+          /** Name of an environment variable holding the private key. */
+          privateKeyEnv?: string;
+          /**
+           * Passphrase of an encrypted private key.
+           * @visibility secret
+           */
+          passphrase?: string;
+          /**
+           * The host key's SHA-256 fingerprint as `ssh-keygen -lf` prints it (SHA256:…), or a list while the
+           * host changes keys. Any other key is refused; without a pin every key is refused and the error shows
+           * the one presented.
+           */
+          hostKeySha256?: string | string[];
+          /** Connect, handshake and login, in milliseconds. Default 20000. */
+          connectTimeoutMs?: number;
+          /** Default timeout of each remote command, in milliseconds. Default 120000. */
+          commandTimeoutMs?: number;
+          /** Most commands run at once on the connection (sshd MaxSessions is 10 by default). Default 8. */
+          maxChannels?: number;
+        };
+        /** Host-mode cut-overs with `at` on this target's host (src/at). */
+        at?: {
+          /**
+           * Commands that tell whether atd runs, as argument lists; the first whose program exists decides
+           * (exit 0: running). Default [[pgrep, -x, atd], [systemctl, is-active, --quiet, atd]]. An empty list skips the check.
+           */
+          atdCheck?: string[][];
+          /** Paths of the at tools on the host. Defaults: at, atq, atrm (found on PATH). */
+          atPath?: string;
+          atqPath?: string;
+          atrmPath?: string;
+          /** at queue letter. Default a. */
+          queue?: string;
+          /** runmqsc path for the cut-over job script. Default /opt/mqm/bin/runmqsc. */
+          runmqscPath?: string;
+        };
+      };
+    };
     // ---- MQSC connections (src/mqsc) ----
     /**
      * Connections that run MQSC on queue managers, by name. An entity names
@@ -136,5 +206,13 @@ export interface Config {
           };
     };
     // ---- TLS probe (src/probe) ----
+    /** The TLS probe that reads what queue manager listeners serve. */
+    probe?: {
+      /** PEM CA certificate(s) the served chains must verify against (or caFile). */
+      ca?: string;
+      caFile?: string;
+      /** Connect plus handshake, in milliseconds. Default 10000. */
+      timeoutMs?: number;
+    };
   };
 }

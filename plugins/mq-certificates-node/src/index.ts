@@ -13,3 +13,4 @@ export * from './mqsc';
 export * from './vault';
 export * from './certificates';
 export * from './keystore';
+export * from './deploy';

@@ -254,9 +254,15 @@ export interface StagedRevision {
 
 /** A revision found beside the live repository. */
 export interface RevisionInfo {
+  /** E.g. `20261203T195200Z-cc3f3ee2` (UTC time of staging, serial prefix). */
+  revisionId: string;
+  /** Path of the main file (.p12 or .kdb) relative to the target root. */
   relativePath: string;
   sslKeyRepository: string;
+  /** Every file of the revision (for KDB the .kdb/.rdb/.crl/.sth found), relative to the root. */
+  files: string[];
   modifiedAt: string;
+  /** Total size of the revision's files. */
   sizeBytes: number;
 }
 
@@ -272,7 +278,12 @@ export interface DeployTarget {
   }): Promise<StagedRevision>;
   listRevisions(stem: string): Promise<RevisionInfo[]>;
   readFile(relativePath: string): Promise<Buffer>;
-  /** Removes all but the newest `keep` revisions; never those in `protect`. Returns removed paths. */
+  /**
+   * Removes all but the newest `keep` revisions; never those in `protect`
+   * (which must name at least the live repository: relative paths, or MQ
+   * paths such as the SSLKEYR from DISPLAY QMGR, with or without extension).
+   * Returns the removed files' relative paths.
+   */
   pruneRevisions(
     stem: string,
     keep: number,
@@ -280,8 +291,16 @@ export interface DeployTarget {
   ): Promise<string[]>;
   /** The absolute path on the MQ host for a path relative to the root. */
   resolvePath(relativePath: string): string;
+  /**
+   * The absolute path on the target host itself (where commands and `at`
+   * jobs run); differs from resolvePath when the MQ host mounts the folder
+   * elsewhere (`mqRoot`).
+   */
+  hostPath?(relativePath: string): string;
   /** Remote or local command execution on the target host. */
   readonly commands: CommandRunner;
+  /** Revisions to keep when pruning, when the target's configuration sets it. */
+  readonly keepRevisions?: number;
   close(): Promise<void>;
 }
 
