@@ -132,7 +132,7 @@ export async function startVaultDevServer(
             res,
           )
         : handleVaultRequest(core, req, res);
-    work.catch(err => {
+    return work.catch(err => {
       // eslint-disable-next-line no-console
       console.error('vault-dev-server: request failed', err);
       if (!res.headersSent) res.writeHead(500).end();

@@ -123,3 +123,11 @@ export function parseResponses(
   }
   return out;
 }
+
+/** A certificate's serial in Vault's form (lower-case colon hex, no leading zero bytes). */
+export function vaultSerialOf(cert: { serialNumber: string }): string {
+  let hex = cert.serialNumber.toLowerCase();
+  if (hex.length % 2) hex = `0${hex}`;
+  while (hex.length > 2 && hex.startsWith('00')) hex = hex.slice(2);
+  return hex.match(/../g)!.join(':');
+}

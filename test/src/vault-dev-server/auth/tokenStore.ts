@@ -167,10 +167,8 @@ export class TokenStore {
     return Math.max(0, Math.floor((entry.expireTime - Date.now()) / 1000));
   }
 
-  authBlock(
-    entry: TokenEntry,
-    leaseDuration = this.remaining(entry),
-  ): AuthBlock {
+  /** The auth block of a login (lease = the TTL given) or a renewal (pass the new TTL). */
+  authBlock(entry: TokenEntry, leaseDuration = entry.creationTtl): AuthBlock {
     return {
       client_token: entry.id,
       accessor: entry.accessor,

@@ -52,6 +52,19 @@ export function parseBody(
   return parsed as Record<string, unknown>;
 }
 
+/** Go's path.Clean for URL paths, keeping a trailing slash (net/http cleanPath). */
+export function cleanPath(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  let cleaned = `/${out.join('/')}`;
+  if (p.endsWith('/') && cleaned !== '/') cleaned += '/';
+  return cleaned;
+}
+
 function clientTokenOf(req: IncomingMessage): string | undefined {
   const header = req.headers['x-vault-token'];
   if (typeof header === 'string' && header) return header;
@@ -88,8 +101,14 @@ function send(
   body?: string | Buffer,
 ) {
   const head = res.req.method === 'HEAD';
-  res.writeHead(status, { 'Cache-Control': 'no-store', ...headers });
-  res.end(head || status === 204 ? undefined : body);
+  const payload = status === 204 || body === undefined ? undefined : body;
+  // Content-Length like Go's net/http for small bodies (not chunked).
+  const length =
+    payload === undefined
+      ? {}
+      : { 'Content-Length': String(Buffer.byteLength(payload)) };
+  res.writeHead(status, { 'Cache-Control': 'no-store', ...length, ...headers });
+  res.end(head ? undefined : payload);
 }
 
 export function sendError(
@@ -176,6 +195,16 @@ export async function handleVaultRequest(
     });
   try {
     const rawBody = await readBody(req);
+    // Vault sits behind Go's http.ServeMux, which answers unclean paths
+    // (`//`, `/./`, `/../`) with a 301 to the cleaned path (node-vault#271).
+    const clean = cleanPath(url.pathname);
+    if (clean !== url.pathname) {
+      status = 301;
+      res.writeHead(301, { Location: `${clean}${url.search}` });
+      res.end();
+      finish();
+      return;
+    }
     if (!url.pathname.startsWith('/v1/')) throw new VaultHttpError(404, []);
     let path = decodeURIComponent(url.pathname.slice(4));
     const operation = operationOf(method, url.searchParams);

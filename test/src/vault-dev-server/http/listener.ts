@@ -29,9 +29,24 @@ export interface Listener {
  */
 export async function listen(
   options: ListenerOptions,
-  handler: http.RequestListener,
+  handler: (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ) => Promise<void>,
 ): Promise<Listener> {
-  const httpServer = http.createServer({ keepAliveTimeout: 5_000 }, handler);
+  // Like Go's net/http (Vault), requests on one connection run one at a time,
+  // so pipelined requests see each other's effects in order.
+  const queues = new WeakMap<object, Promise<void>>();
+  const httpServer = http.createServer(
+    { keepAliveTimeout: 5_000 },
+    (req, res) => {
+      const previous = queues.get(req.socket) ?? Promise.resolve();
+      const next = previous
+        .then(() => handler(req, res))
+        .catch(() => undefined);
+      queues.set(req.socket, next);
+    },
+  );
   const open = new Set<ListVerbSocket>();
   const adopt = (conn: net.Socket, tcp: net.Socket) => {
     const wrapped = new ListVerbSocket(conn, tcp);

@@ -66,8 +66,11 @@ function healthCode(req: VaultRequest, status: ServerStatus): number {
   return codes.activecode;
 }
 
+/** An uninitialised Vault is sealed too. */
+const isSealed = (status: ServerStatus) => status.sealed || !status.initialized;
+
 function cluster(status: ServerStatus) {
-  return status.sealed
+  return isSealed(status)
     ? {}
     : { cluster_name: status.clusterName, cluster_id: status.clusterId };
 }
@@ -75,9 +78,9 @@ function cluster(status: ServerStatus) {
 function healthBody(status: ServerStatus) {
   return {
     initialized: status.initialized,
-    sealed: status.sealed,
+    sealed: isSealed(status),
     // Vault reports a sealed node as standby.
-    standby: status.sealed || status.standby,
+    standby: isSealed(status) || status.standby,
     performance_standby: status.performanceStandby,
     replication_performance_mode: 'disabled',
     replication_dr_mode: 'disabled',
@@ -94,7 +97,7 @@ function sealStatus(status: ServerStatus) {
   return {
     type: 'shamir',
     initialized: status.initialized,
-    sealed: status.sealed,
+    sealed: isSealed(status),
     t: 1,
     n: 1,
     progress: 0,
