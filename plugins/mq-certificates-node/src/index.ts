@@ -14,3 +14,4 @@ export * from './vault';
 export * from './certificates';
 export * from './keystore';
 export * from './deploy';
+export * from './probe';

@@ -372,5 +372,7 @@ export interface TlsProbe {
     port: number;
     servername?: string;
     timeoutMs?: number;
+    /** Aborts the probe (it rejects with the signal's reason). */
+    signal?: AbortSignal;
   }): Promise<ProbeResult>;
 }
