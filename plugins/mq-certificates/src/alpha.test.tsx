@@ -10,45 +10,18 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { screen, waitFor } from '@testing-library/react';
-import {
-  mqCertificateReadPermission,
-  mqCertificateRotatePermission,
-} from '@mqcert/plugin-mq-certificates-common';
 import plugin, {
   mqCertificatesApi,
   mqCertificatesEntityCard,
   mqCertificatesEntityContent,
   mqCertificatesPage,
 } from './alpha';
-import { MqCertificatesClient, mqCertificatesApiRef } from './api';
-import {
-  fleetResponse,
-  fleetRow,
-  plainEntity,
-  qmDetail,
-  qmEntity,
-} from './testing/fixtures';
-import { mockMqApi, permissionApiAllowing } from './testing/mocks';
+import { MqCertificatesClient } from './api';
+import { plainEntity, qmEntity } from './testing/fixtures';
+import { smokeTestApis } from './testing/mocks';
 
-function apis() {
-  const api = mockMqApi({
-    getFleet: async () => fleetResponse([fleetRow(1), fleetRow(2)]),
-    getQueueManager: async () => qmDetail(),
-  });
-  const permissions = permissionApiAllowing([
-    mqCertificateReadPermission.name,
-    mqCertificateRotatePermission.name,
-  ]);
-  return {
-    api,
-    pairs: [
-      [mqCertificatesApiRef, api],
-      [permissionApiRef, permissions.api],
-    ] as const,
-  };
-}
+const apis = smokeTestApis;
 
 describe('mq-certificates plugin (new frontend system)', () => {
   it('is a plugin with the API, page, entity content and card extensions', () => {

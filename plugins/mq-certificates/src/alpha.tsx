@@ -15,6 +15,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
 import { MqCertificatesClient, mqCertificatesApiRef } from './api';
 import { mqQueueManagerEntityFilter } from './conditions';
 import { rootRouteRef, rotateTemplateRouteRef } from './routes';
@@ -35,6 +36,7 @@ export const mqCertificatesPage = PageBlueprint.make({
   params: {
     path: '/mq-certificates',
     title: 'MQ certificates',
+    icon: <VerifiedUserIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRefs({ root: rootRouteRef }).root,
     loader: () =>
       import('./components/FleetPage/MqCertificatesPage').then(m => (
@@ -75,6 +77,7 @@ export const mqCertificatesEntityCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'mq-certificates',
   title: 'MQ certificates',
+  icon: <VerifiedUserIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   routes: convertLegacyRouteRefs({ root: rootRouteRef }),
   externalRoutes: convertLegacyRouteRefs({

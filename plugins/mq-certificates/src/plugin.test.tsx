@@ -2,14 +2,9 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  mqCertificateReadPermission,
-  mqCertificateRotatePermission,
-} from '@mqcert/plugin-mq-certificates-common';
 import {
   EntityMqCertificatesCard,
   EntityMqCertificatesContent,
@@ -21,33 +16,10 @@ import {
 } from './index';
 import { rotateTemplateRouteRef } from './routes';
 import { Route, Routes } from 'react-router-dom';
-import {
-  fleetResponse,
-  fleetRow,
-  plainEntity,
-  qmDetail,
-  qmEntity,
-} from './testing/fixtures';
-import { mockMqApi, permissionApiAllowing } from './testing/mocks';
+import { plainEntity, qmEntity } from './testing/fixtures';
+import { smokeTestApis } from './testing/mocks';
 
-const allow = [
-  mqCertificateReadPermission.name,
-  mqCertificateRotatePermission.name,
-];
-
-function apis() {
-  const api = mockMqApi({
-    getFleet: async () => fleetResponse([fleetRow(1), fleetRow(2)]),
-    getQueueManager: async () => qmDetail(),
-  });
-  return {
-    api,
-    pairs: [
-      [mqCertificatesApiRef, api],
-      [permissionApiRef, permissionApiAllowing(allow).api],
-    ] as const,
-  };
-}
+const apis = smokeTestApis;
 
 describe('mq-certificates plugin (legacy frontend system)', () => {
   it('is the mq-certificates plugin and provides its API client', () => {

@@ -1,5 +1,13 @@
-import type { PermissionApi } from '@backstage/plugin-permission-react';
-import type { MqCertificatesApi } from '../api';
+import {
+  PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
+import {
+  mqCertificateReadPermission,
+  mqCertificateRotatePermission,
+} from '@mqcert/plugin-mq-certificates-common';
+import { MqCertificatesApi, mqCertificatesApiRef } from '../api';
+import { fleetResponse, fleetRow, qmDetail } from './fixtures';
 
 type AuthorizeResponse = Awaited<ReturnType<PermissionApi['authorize']>>;
 
@@ -44,5 +52,28 @@ export function mockMqApi(
     cancelRefreshJob: jest.fn(impl.cancelRefreshJob ?? (async () => {})),
     runRefreshJobNow: jest.fn(impl.runRefreshJobNow ?? (async () => {})),
     probeQueueManager: jest.fn(impl.probeQueueManager ?? (async () => {})),
+  };
+}
+
+/**
+ * API pairs for a test app: a mocked backend that answers the fleet and the
+ * detail of QM1 from the fixtures, and a user who may read and rotate (not
+ * approve).
+ */
+export function smokeTestApis() {
+  const api = mockMqApi({
+    getFleet: async () => fleetResponse([fleetRow(1), fleetRow(2)]),
+    getQueueManager: async () => qmDetail(),
+  });
+  const permissions = permissionApiAllowing([
+    mqCertificateReadPermission.name,
+    mqCertificateRotatePermission.name,
+  ]);
+  return {
+    api,
+    pairs: [
+      [mqCertificatesApiRef, api],
+      [permissionApiRef, permissions.api],
+    ] as const,
   };
 }
