@@ -5,3 +5,4 @@
 export * from './support/tools';
 export * from './support/net';
 export * from './vault-dev-server';
+export * from './qm-simulator';
