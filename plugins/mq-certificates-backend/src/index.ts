@@ -22,3 +22,8 @@ export {
 } from './config';
 export { RefreshJobRunner, type PollResult } from './runner/RefreshJobRunner';
 export { MqCertificatesMetrics, type RefreshJobOutcome } from './metrics';
+export {
+  MqCertificatesOwnerPolicy,
+  mqCertificatesOwnerDecision,
+  mqCertificatesPermissionPolicyModule,
+} from './permissions/MqCertificatesOwnerPolicy';

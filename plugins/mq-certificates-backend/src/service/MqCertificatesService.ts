@@ -27,6 +27,7 @@ import {
   ServedCertificate,
   UpdateRotationRequest,
 } from '@mqcert/plugin-mq-certificates-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { MqCertificatesBackendSettings } from '../config';
 import type { MqCertificatesStore } from '../database/MqCertificatesStore';
 import type { MqCertificatesRuntime } from '../runtime/types';
@@ -91,6 +92,24 @@ export class MqCertificatesService {
     this.options.fleet.invalidate();
   }
 
+  /**
+   * Reads the queue manager's entity with the caller's credentials (so the
+   * catalog's own read rules apply) and checks `permission` on it.
+   */
+  private async authorized(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<ManagedQueueManager> {
+    const qm = await this.options.catalog.get(entityRef, credentials);
+    await this.options.authorizer.authorizeEntity(
+      credentials,
+      permission,
+      qm.entity,
+    );
+    return qm;
+  }
+
   // ------------------------------------------------------------ reads
 
   async getFleet(
@@ -107,12 +126,11 @@ export class MqCertificatesService {
     entityRef: string,
   ): Promise<QueueManagerDetail> {
     const ref = normalizeEntityRef(entityRef);
-    await this.options.authorizer.authorizeEntity(
+    const qm = await this.authorized(
       credentials,
       mqCertificateReadPermission,
       ref,
     );
-    const qm = await this.options.catalog.get(ref, credentials);
     const spec = requireSpec(qm);
     const { store, settings } = this.options;
     const [served, rotations, jobs, events] = await Promise.all([
@@ -166,7 +184,7 @@ export class MqCertificatesService {
   ): Promise<Rotation> {
     const rotation = await this.options.store.getRotation(id);
     if (!rotation) throw new NotFoundError(`no rotation with id ${id}`);
-    await this.options.authorizer.authorizeEntity(
+    await this.authorized(
       credentials,
       mqCertificateReadPermission,
       rotation.entityRef,
@@ -179,7 +197,7 @@ export class MqCertificatesService {
     id: string,
   ): Promise<RefreshJob> {
     const job = await this.loadJob(id);
-    await this.options.authorizer.authorizeEntity(
+    await this.authorized(
       credentials,
       mqCertificateReadPermission,
       job.entityRef,
@@ -194,12 +212,9 @@ export class MqCertificatesService {
     entityRef: string,
   ): Promise<ServedCertificate> {
     const ref = normalizeEntityRef(entityRef);
-    await this.options.authorizer.authorizeEntity(
-      credentials,
-      mqCertificateRotatePermission,
-      ref,
+    const spec = requireSpec(
+      await this.authorized(credentials, mqCertificateRotatePermission, ref),
     );
-    const spec = requireSpec(await this.options.catalog.get(ref, credentials));
     requireSpecField(spec, 'listener', 'probing the listener');
     const served = await this.options.runtime().probeQueueManager(spec, {
       timeoutMs: this.options.settings.sweep.probeTimeoutMs,
@@ -225,12 +240,9 @@ export class MqCertificatesService {
     body: RecordRotationRequest,
   ): Promise<Rotation> {
     const ref = normalizeEntityRef(body.entityRef);
-    await this.options.authorizer.authorizeEntity(
-      credentials,
-      mqCertificateRotatePermission,
-      ref,
+    const spec = requireSpec(
+      await this.authorized(credentials, mqCertificateRotatePermission, ref),
     );
-    const spec = requireSpec(await this.options.catalog.get(ref, credentials));
     const certificates = body.certificates?.length
       ? body.certificates
       : [
@@ -303,7 +315,7 @@ export class MqCertificatesService {
   ): Promise<Rotation> {
     const rotation = await this.options.store.getRotation(id);
     if (!rotation) throw new NotFoundError(`no rotation with id ${id}`);
-    await this.options.authorizer.authorizeEntity(
+    await this.authorized(
       credentials,
       mqCertificateRotatePermission,
       rotation.entityRef,
@@ -357,20 +369,19 @@ export class MqCertificatesService {
     credentials: BackstageCredentials,
     body: CreateRefreshJobRequest,
   ): Promise<RefreshJob> {
-    const { store, authorizer, catalog } = this.options;
+    const { store } = this.options;
     const rotation = await store.getRotation(body.rotationId);
     if (!rotation) {
       throw new NotFoundError(
         `rotationId: no rotation with id ${body.rotationId}; record it first with POST /v1/rotations`,
       );
     }
-    await authorizer.authorizeEntity(
-      credentials,
-      mqCertificateRotatePermission,
-      rotation.entityRef,
-    );
     const spec = requireSpec(
-      await catalog.get(rotation.entityRef, credentials),
+      await this.authorized(
+        credentials,
+        mqCertificateRotatePermission,
+        rotation.entityRef,
+      ),
     );
     const mode = body.mode ?? 'portal';
     if (!SCHEDULABLE_ROTATION_STATES.includes(rotation.state)) {
@@ -440,7 +451,7 @@ export class MqCertificatesService {
     id: string,
   ): Promise<RefreshJob> {
     const job = await this.loadJob(id);
-    await this.options.authorizer.authorizeEntity(
+    await this.authorized(
       credentials,
       mqRefreshApprovePermission,
       job.entityRef,
@@ -495,7 +506,7 @@ export class MqCertificatesService {
     reason?: string,
   ): Promise<RefreshJob> {
     const job = await this.loadJob(id);
-    await this.options.authorizer.authorizeEntity(
+    await this.authorized(
       credentials,
       mqCertificateRotatePermission,
       job.entityRef,
@@ -549,7 +560,7 @@ export class MqCertificatesService {
     id: string,
   ): Promise<RefreshJob> {
     const job = await this.loadJob(id);
-    await this.options.authorizer.authorizeEntity(
+    await this.authorized(
       credentials,
       mqCertificateRotatePermission,
       job.entityRef,

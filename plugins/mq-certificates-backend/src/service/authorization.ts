@@ -2,11 +2,13 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { permissionRules as catalogPermissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import {
   AuthorizeResult,
+  PermissionCondition,
+  PermissionCriteria,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -53,26 +55,59 @@ const catalogRuleset: PermissionRuleset<Entity> = (() => {
   };
 })();
 const applyCatalogConditions = createConditionAuthorizer(catalogRuleset);
+const knownRuleNames = new Set(
+  Object.values(catalogPermissionRules).map(rule => rule.name),
+);
+
+/** Whether every condition in the criteria uses a catalog rule known here. */
+function usesOnlyKnownRules(
+  criteria: PermissionCriteria<PermissionCondition>,
+): boolean {
+  if ('allOf' in criteria) return criteria.allOf.every(usesOnlyKnownRules);
+  if ('anyOf' in criteria) return criteria.anyOf.every(usesOnlyKnownRules);
+  if ('not' in criteria) return usesOnlyKnownRules(criteria.not);
+  return knownRuleNames.has(criteria.rule);
+}
 
 /** Permission checks of the mq-certificates routes. */
 export class MqCertificatesAuthorizer {
   constructor(private readonly permissions: PermissionsService) {}
 
   /**
-   * Checks one permission on one queue-manager entity (conditional
-   * decisions are resolved by the permission framework against the
-   * catalog). Throws NotAllowedError naming what was refused.
+   * Checks one permission on one queue-manager entity the caller already
+   * read from the catalog. A conditional decision on catalog entities is
+   * applied to that entity here with the catalog's own rules (as the fleet
+   * list does); a condition using a rule this plugin does not know (a
+   * custom catalog rule) is sent to the permission framework with the
+   * resourceRef instead, which asks the catalog. Throws NotAllowedError
+   * naming what was refused.
    */
   async authorizeEntity(
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
-    entityRef: string,
+    entity: Entity,
   ): Promise<void> {
-    const [decision] = await this.permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
+    const entityRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission }],
       { credentials },
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    let allowed: boolean;
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      allowed = decision.result === AuthorizeResult.ALLOW;
+    } else if (
+      decision.resourceType === 'catalog-entity' &&
+      usesOnlyKnownRules(decision.conditions)
+    ) {
+      allowed = applyCatalogConditions(decision, entity);
+    } else {
+      const [definitive] = await this.permissions.authorize(
+        [{ permission, resourceRef: entityRef }],
+        { credentials },
+      );
+      allowed = definitive.result === AuthorizeResult.ALLOW;
+    }
+    if (!allowed) {
       throw new NotAllowedError(
         `you may not ${
           PURPOSE[permission.name] ?? 'change'
@@ -104,6 +139,11 @@ export class MqCertificatesAuthorizer {
     if (decision.resourceType !== 'catalog-entity') {
       throw new NotAllowedError(
         `the permission policy answered ${mqCertificateReadPermission.name} with conditions on '${decision.resourceType}', not on catalog entities; fix the policy`,
+      );
+    }
+    if (!usesOnlyKnownRules(decision.conditions)) {
+      throw new NotAllowedError(
+        `the permission policy answered ${mqCertificateReadPermission.name} with a catalog rule this plugin cannot apply to a list; use the catalog's built-in rules (e.g. isEntityOwner) for this permission`,
       );
     }
     return entity => applyCatalogConditions(decision, entity);
