@@ -121,7 +121,9 @@ export class RestMqscRunner implements MqscRunner {
         answer = await this.post(queueManager, command);
       } catch (e) {
         throw new MqscError(
-          `could not reach ${this.label} at ${this.base.origin}`,
+          `could not reach ${this.label} at ${this.base.origin} (${this.redact(
+            (e as Error)?.message ?? String(e),
+          )})`,
           {
             queueManager,
             transport: 'rest',
@@ -129,7 +131,6 @@ export class RestMqscRunner implements MqscRunner {
             hint: transportHint(e),
             responses,
           },
-          this.redactError(e),
         );
       }
       if (answer.status < 200 || answer.status >= 300) {
@@ -293,11 +294,6 @@ export class RestMqscRunner implements MqscRunner {
 
   private redact(text: string): string {
     return redactSecrets(text, this.secrets);
-  }
-
-  private redactError(e: unknown): Error {
-    const err = e instanceof Error ? e : new Error(String(e));
-    return new Error(this.redact(err.message));
   }
 }
 
