@@ -36,8 +36,18 @@ if (extraJestArgs.length === 0) {
   }
 }
 
-const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mqcert-jest-')), 'results.json');
-run('jest', 'npx', ['backstage-cli', 'repo', 'test', '--json', `--outputFile=${out}`, ...extraJestArgs]);
+const out = path.join(
+  fs.mkdtempSync(path.join(os.tmpdir(), 'mqcert-jest-')),
+  'results.json',
+);
+run('jest', 'npx', [
+  'backstage-cli',
+  'repo',
+  'test',
+  '--json',
+  `--outputFile=${out}`,
+  ...extraJestArgs,
+]);
 let jestOk = false;
 try {
   const results = JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -45,11 +55,16 @@ try {
   failed += results.numFailedTests;
   // A suite that fails to load has no failed tests; count it as a failure.
   const brokenSuites = results.testResults.filter(
-    s => s.status === 'failed' && s.assertionResults.every(a => a.status !== 'failed'),
+    s =>
+      s.status === 'failed' &&
+      s.assertionResults.every(a => a.status !== 'failed'),
   );
-  for (const s of brokenSuites) console.log(`=== suite failed to run: ${path.relative(root, s.name)}`);
+  for (const s of brokenSuites)
+    console.log(`=== suite failed to run: ${path.relative(root, s.name)}`);
   failed += brokenSuites.length;
-  jestOk = results.success === true || (results.numFailedTests === 0 && brokenSuites.length === 0);
+  jestOk =
+    results.success === true ||
+    (results.numFailedTests === 0 && brokenSuites.length === 0);
   if (results.numTotalTests === 0) {
     console.log('=== jest ran no tests');
     failed += 1;

@@ -294,6 +294,12 @@ export interface FleetQuery {
   state?: string;
   owner?: string;
   q?: string;
+  /**
+   * Only queue managers whose served certificate has at most this many whole
+   * days left (`policy.daysLeft`); rows without a known expiry are left out.
+   * Sent by the fleet page's "At most days left" filter.
+   */
+  maxDaysLeft?: number;
   sort?: FleetSortKey;
   order?: 'asc' | 'desc';
   offset?: number;

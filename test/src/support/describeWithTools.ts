@@ -21,7 +21,9 @@ export function describeWithTools(
     describe(name, () => {
       it(`has the system tools it needs`, () => {
         throw new Error(
-          `missing ${missing.join(', ')}; install them (test/scripts/system-deps.sh does, as root)`,
+          `missing ${missing.join(
+            ', ',
+          )}; install them (test/scripts/system-deps.sh does, as root)`,
         );
       });
     });

@@ -31,7 +31,9 @@ export async function waitForPort(
     });
     if (ok) return;
     if (Date.now() > deadline) {
-      throw new Error(`nothing listened on ${host}:${port} within ${timeoutMs} ms`);
+      throw new Error(
+        `nothing listened on ${host}:${port} within ${timeoutMs} ms`,
+      );
     }
     await new Promise(r => setTimeout(r, 100));
   }

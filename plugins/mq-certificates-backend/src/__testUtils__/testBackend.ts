@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import {
   BackstageCredentials,
   createBackendModule,
@@ -92,7 +93,11 @@ export async function startPluginBackend(options: {
   entities: Entity[];
   runtime: Partial<MqCertificatesRuntime>;
   config?: object;
-}) {
+}): Promise<{
+  backend: Awaited<ReturnType<typeof startTestBackend>>;
+  server: Server;
+  scheduler: ReturnType<typeof mockServices.scheduler.mock>;
+}> {
   const scheduler = mockServices.scheduler.mock();
   const runtimeModule = createBackendModule({
     pluginId: 'mq-certificates',
