@@ -15,3 +15,4 @@ export * from './certificates';
 export * from './keystore';
 export * from './deploy';
 export * from './probe';
+export * from './at';
