@@ -22,12 +22,15 @@ describe('mq:certificate:issue', () => {
 
   it('issues one certificate per label, keeps the keys in the private folder and outputs no key material', async () => {
     const action = createMqCertificateIssueAction(t.env);
-    const ctx = createMockActionContext({
-      input: { entityRef: 'resource:default/qm2', ttl: '240h' },
-      workspacePath: t.workspacePath,
-      logger: t.logger,
+    const ctx = {
+      ...createMockActionContext({
+        input: { entityRef: 'resource:default/qm2', ttl: '240h' },
+        workspacePath: t.workspacePath,
+        logger: t.logger,
+      }),
+      // The mock ignores a given checkpoint; keep the values to audit them.
       checkpoint: t.checkpoints.checkpoint as any,
-    });
+    };
     await action.handler(ctx as any);
     const outputs = Object.fromEntries(
       (ctx.output as jest.Mock).mock.calls.map(([k, v]) => [k, v]),

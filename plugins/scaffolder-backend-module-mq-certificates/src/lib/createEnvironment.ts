@@ -141,6 +141,22 @@ export function createMqActionsEnvironment(options: {
         }
         return hostMode.renderCutoverScript(request);
       }),
+    deployTargetSettings:
+      overrides.deployTargetSettings ??
+      (name => {
+        const c = config.getOptionalConfig(
+          `mqCertificates.deployTargets.${name}`,
+        );
+        return c
+          ? {
+              root: c.getOptionalString('root'),
+              mqRoot: c.getOptionalString('mqRoot'),
+            }
+          : undefined;
+      }),
+    vaultAddress:
+      overrides.vaultAddress ??
+      (() => config.getOptionalString('mqCertificates.vault.address')),
     now: overrides.now ?? (() => new Date()),
   };
 }

@@ -53,5 +53,11 @@ export interface MqActionsEnvironment {
   atScheduler(target: DeployTarget): AtScheduler;
   /** The shell script `at` runs on the MQ host for a host-mode cut-over. */
   renderCutoverScript(request: CutoverScriptRequest): string;
+  /** Root and MQ root of a deploy target, from configuration (no connection). */
+  deployTargetSettings?(
+    name: string,
+  ): { root?: string; mqRoot?: string } | undefined;
+  /** Vault's address (mqCertificates.vault.address), for rendered agent bundles. */
+  vaultAddress?(): string | undefined;
   now(): Date;
 }
