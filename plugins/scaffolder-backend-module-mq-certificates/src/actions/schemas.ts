@@ -18,7 +18,7 @@ export const entityRefInput = (z: Zod) =>
     .string()
     .min(1)
     .describe(
-      'The queue manager entity (kind Resource, spec.type mq-queue-manager), e.g. resource:default/qm1',
+      'The queue manager entity (kind Resource with the mqcert.io/queue-manager annotation, spec.type ibm-mq-queue-manager), e.g. resource:default/qm1',
     );
 
 export const planOutput = (z: Zod) =>
