@@ -115,7 +115,13 @@ export async function rotateIssuer(
     ...base,
     common_name: options.common_name ?? base.common_name,
     key_type: options.key_type ?? base.key_type,
-    key_bits: options.key_bits ?? base.key_bits,
+    // A different key type must not inherit the old key's size (RSA 2048 is
+    // no EC curve); 0 means that type's default, as in Vault.
+    key_bits:
+      options.key_bits ??
+      (options.key_type && options.key_type !== base.key_type
+        ? 0
+        : base.key_bits),
     ttl: options.ttl ?? (options.not_after ? undefined : base.ttl),
     not_after: options.not_after,
   };
