@@ -255,6 +255,34 @@ describe('vault dev server: fault injection seen by plain HTTP clients', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('expires every token a login path made, and leaves the others', async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const login = await call(server, 'POST', 'auth/approle/login', {
+        body: { role_id: server.roleId, secret_id: server.secretId },
+      });
+      tokens.push(login.body.auth.client_token);
+    }
+    const res = await control(server, 'tokens/expire', {
+      path: 'auth/approle/login',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.expired).toBeGreaterThanOrEqual(2);
+    for (const token of tokens) {
+      const self = await call(server, 'GET', 'auth/token/lookup-self', {
+        token,
+      });
+      expect(self.body).toEqual({ errors: [INVALID_TOKEN] });
+    }
+    const rootSelf = await call(server, 'GET', 'auth/token/lookup-self', {
+      token: root,
+    });
+    expect(rootSelf.status).toBe(200);
+    const none = await control(server, 'tokens/expire', {});
+    expect(none.status).toBe(400);
+    expect(none.body.errors[0]).toMatch(/^token, accessor or path: required/);
+  });
+
   it('rotates the issuing CA: new key and default issuer, chain to the same root, old issuer kept', async () => {
     const before = await issue();
     const oldIssuing = before.body.data.issuing_ca as string;

@@ -46,6 +46,22 @@ export function vaultHint(
   ctx: VaultHintContext,
   code?: string,
 ): string {
+  // A login sends no token, so any 403 on it is about the login itself
+  // (an auth mount path that does not exist answers 403 as well).
+  if (
+    op.area === 'auth' &&
+    (kind === 'invalid-token' || kind === 'permission-denied')
+  ) {
+    return `Vault refused the ${ctx.authMethod} login at auth/${
+      op.mount
+    }/login${inNamespace(
+      ctx,
+    )}: check mqCertificates.vault.auth.mountPath (auth/${
+      op.mount
+    } must be an auth mount of type ${ctx.authMethod}), and that the role '${
+      op.role ?? ''
+    }' exists and accepts this identity (service account and namespace bindings, JWT audience and claims).`;
+  }
   switch (kind) {
     case 'sealed':
       return `Vault at ${ctx.address} is sealed: an operator must unseal it (vault operator unseal) before it can answer; nothing was changed.`;
@@ -54,13 +70,6 @@ export function vaultHint(
         ? 'The configured Vault token (mqCertificates.vault.auth.token) has expired or was revoked: configure a new one, or use approle, kubernetes or jwt auth so the backend can log in again by itself.'
         : `A fresh ${ctx.authMethod} login was refused as well: check the auth role's token_ttl, token_max_ttl and token_policies in Vault.`;
     case 'permission-denied':
-      if (op.area === 'auth') {
-        return `Vault refused the ${ctx.authMethod} login at auth/${
-          op.mount
-        }/login${inNamespace(ctx)}: check that the role '${
-          op.role ?? ''
-        }' exists and accepts this identity (service account and namespace bindings, JWT audience and claims).`;
-      }
       return `The Vault token's policies do not grant ${op.capabilities.join(
         ' and ',
       )} on '${op.path}'${inNamespace(ctx)}: add ${policyStanza(

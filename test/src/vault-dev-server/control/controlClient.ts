@@ -181,6 +181,18 @@ export class VaultDevControl {
     });
   }
 
+  /**
+   * Ends the life of every live token created by logins under `loginPath`
+   * (e.g. `auth/approle/login`), as if their TTL had passed; returns how many.
+   */
+  async expireTokensFrom(loginPath: string): Promise<number> {
+    return (
+      await this.request<{ expired: number }>('POST', '/_dev/tokens/expire', {
+        path: loginPath,
+      })
+    ).expired;
+  }
+
   /** Rotates a PKI mount's issuing CA (new key and certificate become the default issuer). */
   rotateIssuer(
     mount: string,

@@ -23,7 +23,7 @@ const ENDPOINTS = [
   'POST   /_dev/health                       {initialized?, standby?, performance_standby?}',
   'POST   /_dev/faults                       {path, method?, count?, status?, errors?, retry_after?, latency_ms?, reset?}',
   'GET    /_dev/faults | DELETE /_dev/faults[/:id]',
-  'POST   /_dev/tokens/expire                {token} or {accessor}',
+  'POST   /_dev/tokens/expire                {token} or {accessor} or {path} (every token that login path made)',
   'POST   /_dev/pki/rotate                   {mount, ttl?, not_after?, key_type?, key_bits?, common_name?, issuer_name?, leaf_not_after_behavior?}',
   'POST   /_dev/jwt                          {subject?, audience?, issuer?, ttl_seconds?, kubernetes?, claims?, untrusted?}',
   'GET    /_dev/requests?since=N | DELETE /_dev/requests',
@@ -100,8 +100,23 @@ async function route(
       core.faults.clear();
       return [204];
     case 'POST /_dev/tokens/expire': {
+      // `path` expires every live token a login path created (e.g.
+      // `auth/approle/login`): a test can end a client's token without
+      // knowing it, as reaching its TTL would.
+      const loginPath = str(body.path);
+      if (loginPath) {
+        const hit = core.tokens
+          .snapshot()
+          .filter(t => t.path.startsWith(loginPath));
+        for (const t of hit) core.tokens.expireNow(t);
+        core.onChange();
+        return [200, { expired: hit.length }];
+      }
       const id = str(body.token) || str(body.accessor);
-      if (!id) throw fail('token or accessor: required');
+      if (!id)
+        throw fail(
+          'token, accessor or path: required (path = a login path such as auth/approle/login)',
+        );
       const token = core.findToken(id);
       if (!token) throw fail('no live token with that id or accessor', 404);
       core.tokens.expireNow(token);
