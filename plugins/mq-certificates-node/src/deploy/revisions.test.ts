@@ -45,10 +45,14 @@ describe('revision names', () => {
 
   it('accepts a .p12 or a KDB set, nothing else', () => {
     expect(keyRepositoryFormatOf(['.p12'])).toBe('p12');
+    expect(keyRepositoryFormatOf(['.sth', '.p12'])).toBe('p12');
+    expect(() => keyRepositoryFormatOf(['.p12', '.rdb'])).toThrow(
+      'expected a .p12 file',
+    );
     expect(keyRepositoryFormatOf(['.sth', '.kdb', '.rdb', '.crl'])).toBe('kdb');
     expect(keyRepositoryFormatOf(['.kdb', '.sth'])).toBe('kdb');
     expect(() => keyRepositoryFormatOf(['.sth'])).toThrow(
-      'expected one .p12 file, or a .kdb',
+      'expected a .p12 file (and its .sth stash), or a .kdb',
     );
     expect(() => keyRepositoryFormatOf(['.p12', '.kdb'])).toThrow();
     expect(() => keyRepositoryFormatOf(['.kdb', '.kdb'])).toThrow('twice');

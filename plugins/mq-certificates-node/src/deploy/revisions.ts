@@ -6,13 +6,13 @@ const REVISION_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4,40}$/;
 
 /** File suffixes of each key repository format, the main file first. @public */
 export const KEY_REPOSITORY_SUFFIXES = {
-  p12: ['.p12'],
+  // The .sth beside a .p12 is its stash (read when KEYRPWD is blank).
+  p12: ['.p12', '.sth'],
   kdb: ['.kdb', '.rdb', '.crl', '.sth'],
 } as const;
 
 const ALL_SUFFIXES: readonly string[] = [
-  ...KEY_REPOSITORY_SUFFIXES.p12,
-  ...KEY_REPOSITORY_SUFFIXES.kdb,
+  ...new Set([...KEY_REPOSITORY_SUFFIXES.p12, ...KEY_REPOSITORY_SUFFIXES.kdb]),
 ];
 
 /**
@@ -79,8 +79,9 @@ export function parseRevisionFileName(
 }
 
 /**
- * Checks the file set of a key repository: a single `.p12`, or a `.kdb` with
- * any of `.rdb`, `.crl`, `.sth`; no duplicates. Returns the format.
+ * Checks the file set of a key repository: a `.p12` (with or without its
+ * `.sth` stash), or a `.kdb` with any of `.rdb`, `.crl`, `.sth`; no
+ * duplicates. Returns the format.
  */
 export function keyRepositoryFormatOf(
   suffixes: string[],
@@ -88,15 +89,16 @@ export function keyRepositoryFormatOf(
 ): 'p12' | 'kdb' {
   const unique = new Set(suffixes);
   const kdb: readonly string[] = KEY_REPOSITORY_SUFFIXES.kdb;
+  const p12: readonly string[] = KEY_REPOSITORY_SUFFIXES.p12;
   if (unique.size !== suffixes.length) {
     throw new InputError(
       `${field}: a suffix appears twice (${suffixes.join(', ')})`,
     );
   }
-  if (suffixes.length === 1 && suffixes[0] === '.p12') return 'p12';
+  if (unique.has('.p12') && suffixes.every(s => p12.includes(s))) return 'p12';
   if (unique.has('.kdb') && suffixes.every(s => kdb.includes(s))) return 'kdb';
   throw new InputError(
-    `${field}: expected one .p12 file, or a .kdb with its .rdb/.crl/.sth, but got ${
+    `${field}: expected a .p12 file (and its .sth stash), or a .kdb with its .rdb/.crl/.sth, but got ${
       suffixes.join(', ') || 'no files'
     }`,
   );

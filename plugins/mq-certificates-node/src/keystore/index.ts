@@ -5,6 +5,7 @@ export {
   strongPasswordProblems,
 } from './password';
 export { caCertificateLabel } from './labels';
+export { encodeGskitStash } from './stash';
 export {
   Pkcs12KeystoreFormat,
   buildPkcs12,

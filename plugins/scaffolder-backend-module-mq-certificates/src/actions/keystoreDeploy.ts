@@ -157,14 +157,20 @@ export async function runDeployStep(
     }
     files.push({ suffix: f.suffix, content, sha256: f.sha256 });
   }
-  for (const f of build.privateFiles) {
-    const content = await env.privateFolders.readKeystoreFile(
-      step.taskId,
-      entityRef,
-      f.suffix,
-    );
-    files.push({ suffix: f.suffix, content, sha256: f.sha256 });
-  }
+  // Private files (stashes) are read only when staging really runs: after a
+  // staged revision they are removed, and a resumed task skips the stage.
+  const readPrivateFiles = async (): Promise<KeystoreFile[]> => {
+    const out: KeystoreFile[] = [];
+    for (const f of build.privateFiles) {
+      const content = await env.privateFolders.readKeystoreFile(
+        step.taskId,
+        entityRef,
+        f.suffix,
+      );
+      out.push({ suffix: f.suffix, content, sha256: f.sha256 });
+    }
+    return out;
+  };
 
   const live = (await step.checkpoint({
     key: checkpointKey('deploy.live', step.taskId, entityRef),
@@ -203,11 +209,12 @@ export async function runDeployStep(
         step.logger.info(
           `Staging ${build.files[0].path} on ${targetName} as revision ${revisionId} beside ${stem}`,
         );
+        const allFiles = [...files, ...(await readPrivateFiles())];
         const result = await withProgress(
           step.logger,
           `staging the key repository on ${targetName}`,
           env.settings.progressIntervalMs,
-          () => target.stage({ stem, revisionId, files }),
+          () => target.stage({ stem, revisionId, files: allFiles }),
         );
         step.logger.info(
           `Staged ${result.relativePath} (${

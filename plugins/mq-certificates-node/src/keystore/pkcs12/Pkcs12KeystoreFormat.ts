@@ -13,6 +13,7 @@ import { validateKeystorePassword } from '../password';
 import { describeBuilt, prepareEntries } from '../prepareEntries';
 import { readPkcs12 } from './reader';
 import { pkcs12Profile } from './profiles';
+import { encodeGskitStash } from '../stash';
 import { writePkcs12 } from './writer';
 
 /**
@@ -49,14 +50,15 @@ export function buildPkcs12(
   const profile = pkcs12Profile(options.profile);
   const prepared = prepareEntries(entries, options);
   const { content } = writePkcs12(prepared, password, profile);
+  // The stash beside the .p12 is how a queue manager with a blank KEYRPWD
+  // opens it (see encodeGskitStash); it is staged with the revision.
+  const stash = encodeGskitStash(password);
+  const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   return {
     format: 'p12',
     files: [
-      {
-        suffix: '.p12',
-        content,
-        sha256: createHash('sha256').update(content).digest('hex'),
-      },
+      { suffix: '.p12', content, sha256: sha256(content) },
+      { suffix: '.sth', content: stash, sha256: sha256(stash) },
     ],
     profile: profile.name,
     ...describeBuilt(prepared),

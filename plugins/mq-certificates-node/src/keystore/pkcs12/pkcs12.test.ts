@@ -12,6 +12,7 @@ import {
   inspectPkcs12,
   Pkcs12KeystoreFormat,
 } from './Pkcs12KeystoreFormat';
+import { encodeGskitStash } from '../stash';
 import { readPkcs12 } from './reader';
 
 const PASSWORD = 'Zx9-strong.Pass_word';
@@ -114,6 +115,9 @@ describe('Pkcs12KeystoreFormat', () => {
       expect(file.sha256).toBe(
         createHash('sha256').update(file.content).digest('hex'),
       );
+      // The stash MQ opens the repository with when KEYRPWD is blank.
+      expect(built.files.map(f => f.suffix)).toEqual(['.p12', '.sth']);
+      expect(built.files[1].content).toEqual(encodeGskitStash(PASSWORD));
 
       const contents = readPkcs12(file.content, PASSWORD);
       expect(
