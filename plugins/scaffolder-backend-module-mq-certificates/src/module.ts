@@ -4,6 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  createAtScheduler,
+  readAtSchedulerOptions,
+  renderCutoverJobScript,
+} from '@mqcert/plugin-mq-certificates-node';
 import { createMqCertificateActions } from './actions';
 import { createMqActionsEnvironment } from './lib/createEnvironment';
 
@@ -29,7 +34,30 @@ export const scaffolderModuleMqCertificates = createBackendModule({
         catalog: catalogServiceRef,
       },
       async init({ scaffolder, ...deps }) {
-        const environment = createMqActionsEnvironment(deps);
+        const { config } = deps;
+        // Host mode (`at` on the MQ host): the target's `at` settings
+        // (mqCertificates.deployTargets.<name>.at) over its command runner.
+        const atConfigPath = (target: string) =>
+          `mqCertificates.deployTargets.${target}.at`;
+        const environment = createMqActionsEnvironment({
+          ...deps,
+          hostMode: {
+            atScheduler: target =>
+              createAtScheduler(target.name, config, target.commands),
+            renderCutoverScript: request =>
+              renderCutoverJobScript({
+                ...request,
+                runmqscPath: request.deployTarget
+                  ? readAtSchedulerOptions(
+                      config.getOptionalConfig(
+                        atConfigPath(request.deployTarget),
+                      ),
+                      atConfigPath(request.deployTarget),
+                    ).runmqscPath
+                  : undefined,
+              }),
+          },
+        });
         scaffolder.addActions(...createMqCertificateActions(environment));
       },
     });

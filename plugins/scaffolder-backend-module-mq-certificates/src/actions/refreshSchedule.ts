@@ -179,6 +179,7 @@ export async function runScheduleStep(
             queueManager: spec.queueManager,
             sslKeyRepository: deployed.sslKeyRepository,
             certificateLabel: deployed.certificateLabel,
+            deployTarget: targetName,
           });
           const logFile = hostPathOf(
             target,

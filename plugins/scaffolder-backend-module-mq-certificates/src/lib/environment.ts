@@ -19,6 +19,8 @@ export interface CutoverScriptRequest {
   /** The new SSLKEYR value (absolute on the MQ host). */
   sslKeyRepository: string;
   certificateLabel: string;
+  /** The deploy target it runs on (its `at.runmqscPath` applies). */
+  deployTarget?: string;
 }
 
 /** Keystore passwords in Vault KV v2 (only references leave it). @public */
