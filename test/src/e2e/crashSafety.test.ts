@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeWithTools } from '../support/describeWithTools';
+import { describeFindings } from '../support/secretAudit';
 import type { ScaffolderTaskEvent } from '../support/scaffolderTasks';
 import {
   eventually,
@@ -17,6 +18,7 @@ import {
   startE2eStack,
   type E2eStack,
 } from './e2eStack';
+import { auditStack, keysOnTargets } from './stackAudit';
 
 jest.setTimeout(240_000);
 
@@ -125,6 +127,9 @@ describeWithTools(
   'crash safety: SIGKILL at each step boundary',
   () => {
     let e2e: E2eStack;
+    const taskIds: string[] = [];
+    // Deploy prunes old revisions: keep each scenario's keys for the audit.
+    const keysSeen: string[] = [];
 
     beforeAll(async () => {
       e2e = await startE2eStack({
@@ -154,6 +159,7 @@ describeWithTools(
           queueManager: QM1,
           when: 'now',
         });
+        taskIds.push(taskId);
         await point.reached(e2e, taskId);
         await e2e.stack.backend.kill('SIGKILL');
 
@@ -218,7 +224,15 @@ describeWithTools(
           certificates: completed ? [rotation?.serialNumber] : 'not required',
           jobs: completed ? 1 : 'any',
         });
+        keysSeen.push(...(await keysOnTargets(e2e)));
       },
     );
+
+    it('leaks no key or keystore password through task recovery, checkpoints or restarts', async () => {
+      expect(taskIds).toHaveLength(KILL_POINTS.length);
+      const audit = await auditStack(e2e, taskIds, keysSeen);
+      expect(audit.keys.length).toBeGreaterThanOrEqual(KILL_POINTS.length);
+      expect(describeFindings(audit.findings)).toBe('');
+    });
   },
 );

@@ -7,17 +7,8 @@
  * the tests run in order and the last one audits everything the earlier
  * ones produced for leaked keys and passwords.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { describeWithTools } from '../support/describeWithTools';
-import { privateKeysFromPkcs12, readKvSecrets } from '../support/issuedSecrets';
-import {
-  describeFindings,
-  filesAsSources,
-  SecretAuditor,
-  type AuditSource,
-} from '../support/secretAudit';
-import type { ScaffolderTaskEvent } from '../support/scaffolderTasks';
+import { describeFindings } from '../support/secretAudit';
 import {
   OWNER_GROUP,
   QM1,
@@ -26,19 +17,9 @@ import {
   startE2eStack,
   type E2eStack,
 } from './e2eStack';
+import { auditStack } from './stackAudit';
 
 jest.setTimeout(180_000);
-
-/** The part of better-sqlite3 used here (the package ships no types). */
-interface SqliteDatabase {
-  prepare(sql: string): { all(): unknown[] };
-  close(): void;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const Database: new (
-  file: string,
-  options: { readonly: boolean; fileMustExist: boolean },
-) => SqliteDatabase = require('better-sqlite3');
 
 /** Vault's LIST of issued certificates in pki_int (serials). */
 async function issuedSerials(e2e: E2eStack): Promise<string[]> {
@@ -256,92 +237,29 @@ describeWithTools(
 
     it('secret audit: no private key, key fragment or keystore password in task events, outputs, checkpoints, databases, HTTP responses, audit events or process output', async () => {
       expect(taskIds.length).toBeGreaterThanOrEqual(3);
-      const { stack } = e2e;
-      // The secrets, from where they legitimately live: passwords in Vault
-      // KV, keys in the staged PKCS#12 revisions opened with them.
-      const kv = await readKvSecrets({
-        address: stack.vault.address,
-        token: stack.vault.rootToken,
-        prefix: 'mq/keystores',
-      });
-      const passwords = kv.map(v => v.value);
-      expect(passwords.length).toBeGreaterThanOrEqual(3);
-      const keys: string[] = [];
-      for (const qm of stack.queueManagers) {
-        for (const f of filesAsSources(qm.targetRoot)) {
-          if (!f.name.endsWith('.p12')) continue;
-          const opened = privateKeysFromPkcs12(
-            path.join(qm.targetRoot, f.name.slice(qm.targetRoot.length + 1)),
-            passwords,
-          );
-          for (const k of opened ?? []) keys.push(k.pem);
-        }
-      }
+      const audit = await auditStack(e2e, taskIds);
+      expect(audit.passwords.length).toBeGreaterThanOrEqual(3);
       // QM1 twice (one label), QM2 once (two labels).
-      expect(keys.length).toBeGreaterThanOrEqual(4);
-      const auditor = new SecretAuditor({ privateKeysPem: keys, passwords });
+      expect(audit.keys.length).toBeGreaterThanOrEqual(4);
       // The instrument works: it sees a planted key and password.
-      expect(auditor.scan({ name: 'planted', content: keys[0] })).not.toEqual(
-        [],
-      );
       expect(
-        auditor.scan({ name: 'planted', content: `x${passwords[0]}x` }),
+        audit.auditor.scan({ name: 'planted', content: audit.keys[0] }),
       ).not.toEqual([]);
-
-      const sources: AuditSource[] = [];
-      for (const id of taskIds) {
-        const events: ScaffolderTaskEvent[] = await e2e.tasks.events(id);
-        const task = await e2e.tasks.get(id);
-        sources.push({
-          name: `task ${id} events`,
-          content: JSON.stringify(events),
-        });
-        sources.push({ name: `task ${id}`, content: JSON.stringify(task) });
-      }
-      sources.push({
-        name: 'HTTP responses',
-        content: e2e.responses.map(r => r.body).join('\n'),
-      });
-      // Database files (raw bytes, WAL included) and every row, decoded.
-      const dbDir = path.join(stack.dataDir, 'db');
-      const dbFiles = filesAsSources(dbDir, 'db');
-      expect(dbFiles.some(f => /scaffolder/.test(f.name))).toBe(true);
-      expect(dbFiles.some(f => /mq-certificates/.test(f.name))).toBe(true);
-      sources.push(...dbFiles);
-      for (const file of fs.readdirSync(dbDir)) {
-        if (!/\.sqlite$/.test(file)) continue;
-        const db = new Database(path.join(dbDir, file), {
-          readonly: true,
-          fileMustExist: true,
-        });
-        try {
-          const tables = db
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .all() as { name: string }[];
-          for (const { name } of tables) {
-            const rows = db.prepare(`SELECT * FROM "${name}"`).all();
-            sources.push({
-              name: `${file}:${name}`,
-              content: JSON.stringify(rows, (_k, v) =>
-                Buffer.isBuffer(v) ? v.toString('base64') : v,
-              ),
-            });
-          }
-        } finally {
-          db.close();
-        }
-      }
-      // The backend's whole output: logs, task logs and its audit events.
-      const backendLog = stack.backend.output();
-      expect(backendLog).toMatch(/refresh-job-approve|rotation-record/);
-      sources.push({ name: 'backend output', content: backendLog });
-      // Nothing left behind in the actions' private folder.
-      sources.push(
-        ...filesAsSources(path.join(stack.dataDir, 'private'), 'private'),
-      );
-
-      const findings = auditor.scanAll(sources);
-      expect(describeFindings(findings)).toBe('');
+      expect(
+        audit.auditor.scan({
+          name: 'planted',
+          content: `x${audit.passwords[0]}x`,
+        }),
+      ).not.toEqual([]);
+      // It searched what it should: both plugins' databases, the audit
+      // events in the backend's output.
+      const names = audit.sources.map(s => s.name).join('\n');
+      expect(names).toMatch(/scaffolder.*\.sqlite:tasks/);
+      expect(names).toMatch(/mq-certificates.*\.sqlite/);
+      expect(
+        audit.sources.find(s => s.name === 'backend output')?.content,
+      ).toMatch(/refresh-job-approve|rotation-record/);
+      expect(describeFindings(audit.findings)).toBe('');
     });
   },
 );
