@@ -21,6 +21,7 @@ export {
   type MqCertificatesBackendSettings,
 } from './config';
 export { RefreshJobRunner, type PollResult } from './runner/RefreshJobRunner';
+export { Journal, type JournalEntry } from './service/Journal';
 export { MqCertificatesMetrics, type RefreshJobOutcome } from './metrics';
 export {
   MqCertificatesOwnerPolicy,

@@ -233,7 +233,11 @@ export interface CommandWorkspace {
   /** Creates a new private (0700) directory; returns its absolute path on that host. */
   createTempDir(prefix: string): Promise<string>;
   /** Writes a file (mode 0600 unless given). */
-  writeFile(absolutePath: string, content: Buffer, mode?: number): Promise<void>;
+  writeFile(
+    absolutePath: string,
+    content: Buffer,
+    mode?: number,
+  ): Promise<void>;
   readFile(absolutePath: string): Promise<Buffer>;
   /** Removes a directory made by createTempDir and everything in it. */
   removeDir(absolutePath: string): Promise<void>;

@@ -213,15 +213,6 @@ export async function startE2eStack(
       },
       120_000,
     );
-    // TEMPORARY until the demo writes a stash for its initial repositories
-    // (see /work/notes/from-e2e-to-demo.md): with KEYRPWD set, MQ (and the
-    // simulator) open every SSLKEYR with that one password, so the product's
-    // revisions (each with its own .sth) could never be read.
-    for (const qm of stack.queueManagers) {
-      if (stack.simulator.control.state(qm.name).attributes.KEYRPWD) {
-        stack.simulator.control.execute(qm.name, "ALTER QMGR KEYRPWD(' ')");
-      }
-    }
     const { api: guest } = await guestClient(baseUrl, responses);
     const probe = new NodeTlsProbe({
       caPem: [stack.vault.caChainPem],

@@ -84,6 +84,32 @@ export async function preflightStagedRepository(options: {
     );
   }
   const target = await runtime.getDeployTarget(targetName);
+  // The preflight opened the target, so it closes it (an SSH target holds a connection).
+  try {
+    return await checkStaged(
+      runtime,
+      target,
+      targetName,
+      relativePath,
+      rotation,
+      spec,
+      now,
+    );
+  } finally {
+    await target.close().catch(() => {});
+  }
+}
+
+async function checkStaged(
+  runtime: MqCertificatesRuntime,
+  target: DeployTarget,
+  targetName: string,
+  relativePath: string,
+  rotation: Rotation,
+  spec: QueueManagerSpec,
+  now: Date,
+): Promise<PreflightResult> {
+  const passwordRef = rotation.keystorePasswordRef!;
   let files: KeystoreFile[];
   try {
     files = await readKeystoreFiles(
@@ -98,9 +124,7 @@ export async function preflightStagedRepository(options: {
       }; it may have been removed or pruned, deploy it again`,
     );
   }
-  const password = await runtime.readKeystorePassword(
-    rotation.keystorePasswordRef,
-  );
+  const password = await runtime.readKeystorePassword(passwordRef);
   const labels = Array.from(
     new Set([
       rotation.certificateLabel,

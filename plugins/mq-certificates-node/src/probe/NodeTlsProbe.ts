@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import { InputError } from '@backstage/errors';
 import type { ProbeResult, TlsProbe } from '../types';
 import { TlsProbeError, type TlsProbeFailure } from './TlsProbeError';
-import { summarizeCertificate } from '../certificates/summary';
+import { summarizeServedCertificate } from './summaryCache';
 import { parseCertificates } from '../certificates/bundle';
 import { servedCertificates, verifyServedChain } from './servedChain';
 
@@ -133,7 +133,7 @@ export class NodeTlsProbe implements TlsProbe {
       socket.once('secureConnect', () => {
         if (settled) return;
         try {
-          const served = servedCertificates(socket.getPeerCertificate(true));
+          const served = servedCertificates(socket.getPeerX509Certificate());
           if (served.length === 0) {
             fail(
               'no-certificate',
@@ -146,7 +146,9 @@ export class NodeTlsProbe implements TlsProbe {
             this.anchors,
             this.now(),
           );
-          const [leaf, ...chain] = served.map(c => summarizeCertificate(c));
+          const [leaf, ...chain] = served.map(c =>
+            summarizeServedCertificate(c),
+          );
           settled = true;
           clearTimeout(timer.id);
           signal?.removeEventListener('abort', onAbort);

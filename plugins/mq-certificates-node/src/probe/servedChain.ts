@@ -6,30 +6,25 @@
  * certificates by label and SNI, not by host name.
  */
 import { X509Certificate } from 'node:crypto';
-import type { PeerCertificate } from 'node:tls';
 import { formatDistinguishedName } from '../certificates/summary';
 
 /**
- * The certificates the peer sent, leaf first, as node exposes them: the
- * chain ordered by issuance (certificates the server sent that are not on
- * the leaf's path are not exposed by node). The probe's secure context
- * trusts nothing, so no CA certificate from a trust store is added here.
+ * The certificates the peer sent, leaf first: node links each certificate
+ * to its issuer among those the peer sent (`issuerCertificate`), so this is
+ * the sent chain in issuing order (sent certificates off the leaf's path are
+ * not exposed). The probe's secure context trusts nothing, so no CA from a
+ * trust store is added. Far cheaper than `getPeerCertificate(true)`, which
+ * converts every field of every certificate into JavaScript objects.
  */
 export function servedCertificates(
-  peer: PeerCertificate | undefined,
+  leaf: X509Certificate | undefined,
 ): X509Certificate[] {
   const out: X509Certificate[] = [];
-  const seen = new Set<string>();
-  let current = peer as
-    | (PeerCertificate & { issuerCertificate?: PeerCertificate })
-    | undefined;
-  while (current?.raw && out.length < 16) {
-    const key = current.fingerprint256;
-    if (seen.has(key)) break;
-    seen.add(key);
-    out.push(new X509Certificate(current.raw));
-    const next = current.issuerCertificate;
-    if (!next || next === current) break;
+  let current = leaf;
+  while (current && out.length < 16) {
+    out.push(current);
+    const next: X509Certificate | undefined = current.issuerCertificate;
+    if (!next || next.raw.equals(current.raw)) break;
     current = next;
   }
   return out;
@@ -42,8 +37,29 @@ export interface ChainVerification {
   error?: string;
 }
 
+/**
+ * Signature verdicts by (issuer, subject) certificate fingerprints. A fleet
+ * serves few distinct chains, and a signature over fixed bytes never changes
+ * its verdict, so a probe sweep verifies each link once instead of once per
+ * listener (an RSA verification costs about as much as a tenth of a loopback
+ * handshake). Validity dates are still checked on every probe.
+ */
+const SIGNATURE_CACHE_SIZE = 512;
+const signatureVerdicts = new Map<string, boolean>();
+
 function issued(parent: X509Certificate, child: X509Certificate): boolean {
-  return child.checkIssued(parent) && child.verify(parent.publicKey);
+  if (!child.checkIssued(parent)) return false;
+  const key = `${parent.fingerprint256}>${child.fingerprint256}`;
+  let verdict = signatureVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = child.verify(parent.publicKey);
+    if (signatureVerdicts.size >= SIGNATURE_CACHE_SIZE) {
+      // Oldest first: Map keeps insertion order.
+      signatureVerdicts.delete(signatureVerdicts.keys().next().value!);
+    }
+    signatureVerdicts.set(key, verdict);
+  }
+  return verdict;
 }
 
 function validityProblem(

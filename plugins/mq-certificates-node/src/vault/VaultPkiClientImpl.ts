@@ -48,6 +48,19 @@ const ISO = (unixSeconds: unknown): string | undefined =>
     ? new Date(unixSeconds * 1000).toISOString()
     : undefined;
 
+/**
+ * When a certificate was revoked. Both revoke and cert/:serial answers carry
+ * `revocation_time` (whole seconds) and `revocation_time_rfc3339` (with
+ * fractions); the finer one wins so both calls report the same instant.
+ */
+function revocationTime(data: Json): string | undefined {
+  const rfc = data.revocation_time_rfc3339;
+  if (typeof rfc === 'string' && rfc && !Number.isNaN(Date.parse(rfc))) {
+    return new Date(rfc).toISOString();
+  }
+  return ISO(data.revocation_time);
+}
+
 function joinList(
   values: string[] | undefined,
   field: string,
@@ -224,7 +237,7 @@ export class NodeVaultPkiClient implements VaultPkiClient {
         attempts: 1,
       });
     }
-    const revokedAt = ISO(data.revocation_time);
+    const revokedAt = revocationTime(data);
     return {
       certificatePem: data.certificate,
       revoked: !!revokedAt,
@@ -279,11 +292,7 @@ export class NodeVaultPkiClient implements VaultPkiClient {
     const res: Json = await this.session.execute(op, c =>
       c.write(op.path, { serial_number: s }),
     );
-    const revokedAt =
-      typeof res?.data?.revocation_time_rfc3339 === 'string' &&
-      res.data.revocation_time_rfc3339
-        ? new Date(res.data.revocation_time_rfc3339).toISOString()
-        : ISO(res?.data?.revocation_time);
+    const revokedAt = revocationTime(res?.data ?? {});
     return {
       ...(revokedAt ? { revokedAt } : {}),
       warnings: vaultWarnings(res),

@@ -1,35 +1,13 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   CertificatePolicyState,
+  FleetQuery,
   FleetResponse,
   QueueManagerDetail,
 } from '@mqcert/plugin-mq-certificates-common';
 
 /** A fleet state filter value: a policy state, or `unknown` (never probed / probe failed). @public */
 export type FleetState = CertificatePolicyState | 'unknown';
-
-/** Columns the fleet can be sorted by on the server. @public */
-export type FleetSortField = 'state' | 'daysLeft' | 'name';
-
-/**
- * Query of `GET /v1/queue-managers`. Every filter is applied by the backend,
- * so the page never holds more than one page of rows.
- *
- * @public
- */
-export interface FleetQuery {
-  state?: FleetState;
-  /** Owner entity ref, e.g. `group:default/mq-admins`. */
-  owner?: string;
-  /** Free text matched against names and listeners. */
-  q?: string;
-  /** Only queue managers whose certificate has at most this many days left. */
-  maxDaysLeft?: number;
-  sort?: FleetSortField;
-  order?: 'asc' | 'desc';
-  offset?: number;
-  limit?: number;
-}
 
 /**
  * Client of the mq-certificates backend (`/api/mq-certificates/v1`).

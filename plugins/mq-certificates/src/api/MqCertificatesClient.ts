@@ -2,10 +2,11 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { InputError, ResponseError } from '@backstage/errors';
 import type {
+  FleetQuery,
   FleetResponse,
   QueueManagerDetail,
 } from '@mqcert/plugin-mq-certificates-common';
-import type { FleetQuery, MqCertificatesApi } from './MqCertificatesApi';
+import type { MqCertificatesApi } from './MqCertificatesApi';
 
 /** The backend plugin's id, as registered with the discovery API. */
 const PLUGIN_ID = 'mq-certificates';

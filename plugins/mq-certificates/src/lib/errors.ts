@@ -2,7 +2,7 @@ import { ResponseError } from '@backstage/errors';
 
 /** How a failed backend call should be explained to the user. */
 export interface ExplainedError {
-  kind: 'unreachable' | 'forbidden' | 'not-found' | 'rejected';
+  kind: 'unreachable' | 'forbidden' | 'not-found' | 'invalid' | 'rejected';
   title: string;
   /** What the backend or the browser said. */
   detail: string;
@@ -48,6 +48,14 @@ export function explainError(error: unknown, what: string): ExplainedError {
       title: `You are not allowed to see ${what}`,
       detail,
       hint: 'Ask the owner of the queue manager or your Backstage administrator for the mq-certificates.certificate.read permission.',
+    };
+  }
+  if (status === 400) {
+    return {
+      kind: 'invalid',
+      title: `The MQ certificates backend refused to load ${what}`,
+      detail,
+      hint: "Fix what the message names. Most often it is an mqcert.io/ annotation in the entity's catalog-info.yaml; the page shows the queue manager once the catalog has processed the fix.",
     };
   }
   if (status === 404) {

@@ -5,13 +5,46 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { QueueManagerDetail } from '@mqcert/plugin-mq-certificates-common';
+import type {
+  QueueManagerDetail,
+  Rotation,
+} from '@mqcert/plugin-mq-certificates-common';
+import { ReactNode } from 'react';
 import { jobOfRotation } from '../../lib/rotationSteps';
 import { JOB_STATE_TEXT, ROTATION_STATE_TEXT } from '../../lib/stateText';
 import { DateTime } from '../common/DateTime';
 
 /** Most history rows shown; the backend keeps the rest. */
 const MAX_EVENTS = 50;
+
+/** What became of the certificate a rotation replaced (revoked in Vault after a grace period). */
+function RetireNote(props: { rotation: Rotation }) {
+  const r = props.rotation;
+  if (!r.supersededSerialNumber) return null;
+  let text: ReactNode = null;
+  if (r.retiredAt) {
+    text = (
+      <>
+        Replaced serial {r.supersededSerialNumber} revoked{' '}
+        <DateTime value={r.retiredAt} />
+      </>
+    );
+  } else if (r.retireError) {
+    text = `Revoking replaced serial ${r.supersededSerialNumber} failed: ${r.retireError}`;
+  } else if (r.retireAt) {
+    text = (
+      <>
+        Replaced serial {r.supersededSerialNumber} is revoked{' '}
+        <DateTime value={r.retireAt} />
+      </>
+    );
+  }
+  return text ? (
+    <Typography variant="caption" component="p">
+      {text}
+    </Typography>
+  ) : null;
+}
 
 /** Who rotated and refreshed when, with which serials. */
 export function HistoryCard(props: { detail: QueueManagerDetail }) {
@@ -81,6 +114,7 @@ export function HistoryCard(props: { detail: QueueManagerDetail }) {
                         {r.stateReason}
                       </Typography>
                     )}
+                    <RetireNote rotation={r} />
                   </TableCell>
                 </TableRow>
               );

@@ -123,6 +123,15 @@ export function RotationProgressCard(props: { detail: QueueManagerDetail }) {
             Reason: {rotation.stateReason}
           </Typography>
         )}
+        {(rotation.stagedSslKeyRepository || rotation.stagedRevisionPath) && (
+          <Typography variant="body2" component="p">
+            Staged key repository:{' '}
+            <code>
+              {rotation.stagedSslKeyRepository ?? rotation.stagedRevisionPath}
+            </code>
+            {rotation.deployTarget ? ` on ${rotation.deployTarget}` : ''}
+          </Typography>
+        )}
         {text.next && (
           <Typography variant="body2" component="p">
             What to do: {text.next}

@@ -6,8 +6,9 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
+import Typography from '@material-ui/core/Typography';
 import type { QueueManagerSummary } from '@mqcert/plugin-mq-certificates-common';
-import type { FleetSortField } from '../../api';
+import type { FleetSortKey } from '@mqcert/plugin-mq-certificates-common';
 import { JOB_STATE_TEXT, ROTATION_STATE_TEXT } from '../../lib/stateText';
 import { DateTime } from '../common/DateTime';
 import { StateBadge } from '../common/StateBadge';
@@ -16,12 +17,12 @@ import { StateBadge } from '../common/StateBadge';
 export const PAGE_SIZES = [25, 50, 100];
 
 export interface FleetSort {
-  field: FleetSortField;
+  field: FleetSortKey;
   order: 'asc' | 'desc';
 }
 
 function SortHeader(props: {
-  field: FleetSortField;
+  field: FleetSortKey;
   sort: FleetSort;
   onSort: (sort: FleetSort) => void;
   children: string;
@@ -103,6 +104,11 @@ export function FleetTable(props: {
                   {row.title ?? row.name}
                 </EntityRefLink>{' '}
                 ({row.queueManager})
+                {row.configError && (
+                  <Typography variant="caption" color="error" component="p">
+                    Annotation problem: {row.configError}
+                  </Typography>
+                )}
               </TableCell>
               <TableCell>
                 {row.owner ? (

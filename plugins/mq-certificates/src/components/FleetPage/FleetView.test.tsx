@@ -9,7 +9,8 @@ import {
 } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { FleetResponse } from '@mqcert/plugin-mq-certificates-common';
-import { FleetQuery, mqCertificatesApiRef } from '../../api';
+import type { FleetQuery } from '@mqcert/plugin-mq-certificates-common';
+import { mqCertificatesApiRef } from '../../api';
 import { fleetResponse, fleetRow } from '../../testing/fixtures';
 import { mockMqApi } from '../../testing/mocks';
 import { MqCertificatesPage } from './MqCertificatesPage';
