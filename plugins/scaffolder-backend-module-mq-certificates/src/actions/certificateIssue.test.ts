@@ -111,23 +111,55 @@ describe('mq:certificate:issue', () => {
     }
   });
 
-  it('names the field when the Vault role refuses a name', async () => {
-    await expect(
-      runIssueStep(t.env, t.step(), {
-        entityRef: 'resource:default/qm1',
-        names: ['qm1.mq.example.test', 'qm1.elsewhere.test'],
-      }),
-    ).rejects.toThrow(
-      /^names: Vault role pki_int\/mq-queue-managers does not allow .*not allowed by this role/,
+  it('names the field, the role and its allowed domains when the Vault role refuses a name', async () => {
+    const refused = runIssueStep(t.env, t.step(), {
+      entityRef: 'resource:default/qm1',
+      names: ['qm1.mq.example.test', 'qm1.elsewhere.test'],
+    });
+    await expect(refused).rejects.toMatchObject({ name: 'InputError' });
+    await expect(refused).rejects.toThrow(
+      /^names: Vault role pki_int\/mq-queue-managers does not allow qm1\.elsewhere\.test; its allowed domains are mq\.example\.test \(their subdomains\)\. Use names under those domains/,
     );
-    expect(fs.existsSync(t.privateDirectory)).toBe(
-      fs.existsSync(t.privateDirectory),
+    // Only the refused name is blamed, not the entity's own.
+    await expect(refused).rejects.toThrow(
+      /does not allow qm1\.elsewhere\.test;/,
     );
+    // Nothing was kept for a build step.
     expect(
       fs.existsSync(
         t.env.privateFolders.pathFor('task-1', 'resource:default/qm1'),
       ),
     ).toBe(false);
+
+    // A token that may not read the role: Vault's own words, still by field.
+    t.vault.readRole = async () => {
+      throw new Error('permission denied');
+    };
+    await expect(
+      runIssueStep(t.env, t.step({ taskId: 'task-2' }), {
+        entityRef: 'resource:default/qm1',
+        names: ['qm1.mq.example.test', 'qm1.elsewhere.test'],
+      }),
+    ).rejects.toThrow(
+      /^names: Vault role pki_int\/mq-queue-managers does not allow qm1\.mq\.example\.test, qm1\.elsewhere\.test\. .*not allowed by this role/,
+    );
+  });
+
+  it('keys its checkpoint by task and entity: another entity or task issues its own', async () => {
+    const step = t.step();
+    await runIssueStep(t.env, step, { entityRef: 'resource:default/qm1' });
+    await runIssueStep(t.env, step, { entityRef: 'resource:default/qm2' });
+    expect(t.vault.issueCount).toBe(3); // qm1: 1 label, qm2: 2 labels
+    await runIssueStep(t.env, t.step({ taskId: 'task-2' }), {
+      entityRef: 'resource:default/qm1',
+    });
+    expect(t.vault.issueCount).toBe(4);
+    const keys = [...t.checkpoints.store.keys()];
+    expect(keys).toEqual([
+      'mq-certificates.issue.v1.task-1.resource:default/qm1',
+      'mq-certificates.issue.v1.task-1.resource:default/qm2',
+      'mq-certificates.issue.v1.task-2.resource:default/qm1',
+    ]);
   });
 
   it('reports the plan in a dry run and calls nothing', async () => {

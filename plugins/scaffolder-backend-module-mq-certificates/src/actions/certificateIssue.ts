@@ -66,19 +66,91 @@ function info(label: string, issued: IssuedCertificate): IssuedCertificateInfo {
   };
 }
 
-/** Vault refusals the user can fix in the template's inputs, named by field. */
-function asInputError(error: unknown, plan: IssuePlan): unknown {
-  if (!isVaultError(error)) return error;
+/** `*.mq.example.test` style glob of a PKI role, label by label. */
+function globMatches(name: string, glob: string): boolean {
+  const n = name.split('.');
+  const g = glob.split('.');
+  return (
+    n.length === g.length && g.every((part, i) => part === '*' || part === n[i])
+  );
+}
+
+/** Whether a DNS name falls under what a PKI role allows (the common flags). */
+function roleAllowsName(name: string, role: Record<string, unknown>): boolean {
+  if (role.allow_any_name === true) return true;
+  const domains = Array.isArray(role.allowed_domains)
+    ? role.allowed_domains.map(d => String(d).toLowerCase())
+    : [];
+  return domains.some(
+    d =>
+      (role.allow_bare_domains === true && name === d) ||
+      (role.allow_subdomains === true && name.endsWith(`.${d}`)) ||
+      (role.allow_glob_domains === true && globMatches(name, d)),
+  );
+}
+
+/**
+ * A role refusal in the user's terms: the field, the role, the names it
+ * refused and the domains it allows. Vault's own message names only the
+ * first name it refused, so the role is read to say what would be accepted;
+ * when the token may not read it, Vault's message and the client's hint
+ * (which says which read to grant) are all there is.
+ */
+async function roleRefusal(
+  env: MqActionsEnvironment,
+  error: Error,
+  plan: IssuePlan,
+): Promise<InputError> {
   const role = `${plan.role.mount}/${plan.role.role}`;
+  const names = plan.certificates
+    .flatMap(c => [c.commonName, ...c.altNames])
+    .filter((n, i, all) => all.indexOf(n) === i);
+  let settings: Record<string, unknown> | undefined;
+  try {
+    settings = await env.vault().readRole(plan.role.mount, plan.role.role);
+  } catch {
+    // No read on the role: fall back to Vault's message below.
+  }
+  if (!settings) {
+    return new InputError(
+      `names: Vault role ${role} does not allow ${names.join(', ')}. ${
+        error.message
+      }`,
+    );
+  }
+  const refused = names.filter(n => !roleAllowsName(n, settings!));
+  const domains = Array.isArray(settings.allowed_domains)
+    ? settings.allowed_domains.map(String)
+    : [];
+  const how = [
+    settings.allow_subdomains === true ? 'their subdomains' : undefined,
+    settings.allow_bare_domains === true ? 'the domains themselves' : undefined,
+    settings.allow_glob_domains === true ? 'glob patterns' : undefined,
+  ].filter(Boolean);
+  return new InputError(
+    `names: Vault role ${role} does not allow ${(refused.length
+      ? refused
+      : names
+    ).join(', ')}; its allowed domains are ${
+      domains.length ? domains.join(', ') : '(none)'
+    }${
+      how.length ? ` (${how.join(', ')})` : ''
+    }. Use names under those domains, or ask a Vault administrator to add the domain to the role's allowed_domains. ${
+      error.message
+    }`,
+  );
+}
+
+/** Vault refusals the user can fix in the template's inputs, named by field. */
+async function asInputError(
+  env: MqActionsEnvironment,
+  error: unknown,
+  plan: IssuePlan,
+): Promise<unknown> {
+  if (!isVaultError(error)) return error;
   switch (error.kind) {
     case 'not-allowed-by-role':
-      return new InputError(
-        `names: Vault role ${role} does not allow ${plan.certificates
-          .map(c => [c.commonName, ...c.altNames])
-          .flat()
-          .filter((n, i, all) => all.indexOf(n) === i)
-          .join(', ')}. ${error.message}`,
-      );
+      return roleRefusal(env, error, plan);
     case 'unknown-role':
       return new InputError(`pkiRole: ${error.message}`);
     case 'ca-expiry':
@@ -215,7 +287,7 @@ export async function runIssueStep(
           );
         }
       } catch (error) {
-        throw asInputError(error, plan);
+        throw await asInputError(env, error, plan);
       }
       for (const i of issuedInfo) {
         step.logger.info(
