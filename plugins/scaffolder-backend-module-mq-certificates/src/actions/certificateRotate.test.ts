@@ -208,6 +208,45 @@ describe('a rotation through the four steps', () => {
     }
   });
 
+  it('is never silent during a slow Vault, deploy target or backend: a progress line every interval', async () => {
+    t.env.settings = { ...t.env.settings, progressIntervalMs: 20 };
+    const slow =
+      <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+      async (...a: A) => {
+        await new Promise(r => setTimeout(r, 70));
+        return fn(...a);
+      };
+    const vault = t.vault;
+    vault.issue = slow(vault.issue.bind(vault));
+    vault.kvWrite = slow(vault.kvWrite.bind(vault));
+    t.env.backend.recordRotation = slow(
+      t.backend.recordRotation.bind(t.backend),
+    );
+    t.env.backend.createRefreshJob = slow(
+      t.backend.createRefreshJob.bind(t.backend),
+    );
+    const openTarget = t.env.openDeployTarget;
+    t.env.openDeployTarget = async name => {
+      const target = await openTarget(name);
+      target.stage = slow(target.stage.bind(target));
+      return target;
+    };
+    const mqsc = t.mqsc;
+    t.env.mqscRunner = () => ({ run: slow(mqsc.run.bind(mqsc)) });
+    await runRotate(t.env, t.step(), { entityRef: QM1, when: 'now' });
+    const still = t.logger.lines.filter(l => l.startsWith('info: Still '));
+    for (const what of [
+      /Still waiting for Vault to issue the certificate for ibmwebspheremqqm1/,
+      /Still waiting for Vault to store the keystore password/,
+      /Still waiting for DISPLAY QMGR SSLKEYR CERTLABL on QM1/,
+      /Still staging the key repository on local-mq/,
+      /Still waiting for the mq-certificates backend to record the rotation/,
+      /Still waiting for the mq-certificates backend to record the refresh job/,
+    ]) {
+      expect(still.some(l => what.test(l))).toBe(true);
+    }
+  });
+
   it('writes nothing anywhere in a dry run, and reports the whole plan', async () => {
     const out = await runRotate(t.env, t.step({ isDryRun: true }), {
       entityRef: QM1,

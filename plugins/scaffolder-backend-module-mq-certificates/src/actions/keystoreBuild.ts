@@ -19,6 +19,7 @@ import { DRY_RUN_VALUE, reportPlan } from '../lib/dryRun';
 import type { MqActionsEnvironment } from '../lib/environment';
 import { buildPkcs12OnHost, discardIssuedMaterial } from '../lib/hostKeys';
 import { entitySlug } from '../lib/privateFolder';
+import { withProgress } from '../lib/progress';
 import { loadQueueManager } from '../lib/queueManagerAccess';
 import {
   checkpointKey,
@@ -213,7 +214,12 @@ export async function runBuildStep(
             passwordName,
           )}`,
         );
-        const stored = await passwords.createPassword(passwordName);
+        const stored = await withProgress(
+          step.logger,
+          'waiting for Vault to store the keystore password',
+          env.settings.progressIntervalMs,
+          () => passwords.createPassword(passwordName),
+        );
         fresh = stored.reveal();
         step.logger.info(
           `Stored the keystore password as ${stored.ref.mount}/${stored.ref.path} version ${stored.ref.version}`,
@@ -254,14 +260,21 @@ export async function runBuildStep(
               .map(m => m.label)
               .join(', ')}`,
           );
-          built = await env.keystoreFormat(format).build(
-            materials.map(m => ({
-              label: m.label,
-              certificatePem: m.certificatePem,
-              privateKeyPem: m.privateKeyPem!,
-              chainPem: m.chainPem,
-            })),
-            { password, profile, requireCompleteChain: format === 'kdb' },
+          // runmqakm (KDB) can take a while on a busy host.
+          built = await withProgress(
+            step.logger,
+            `building the ${format} key repository`,
+            env.settings.progressIntervalMs,
+            () =>
+              env.keystoreFormat(format).build(
+                materials.map(m => ({
+                  label: m.label,
+                  certificatePem: m.certificatePem,
+                  privateKeyPem: m.privateKeyPem!,
+                  chainPem: m.chainPem,
+                })),
+                { password, profile, requireCompleteChain: format === 'kdb' },
+              ),
           );
         }
         for (const w of built.warnings) step.logger.warn(w);

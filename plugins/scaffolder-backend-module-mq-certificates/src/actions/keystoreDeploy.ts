@@ -237,25 +237,31 @@ export async function runDeployStep(
         step.logger.info(
           `Recording the rotation of ${entityRef} (serial ${main.serialNumber}) as staged`,
         );
-        const rotation = await env.backend.recordRotation(
-          {
-            entityRef,
-            serialNumber: main.serialNumber,
-            notAfter: main.notAfter,
-            fingerprintSha256: main.fingerprintSha256,
-            certificateLabel: build.certificateLabel,
-            certificates: build.certificates,
-            keyRepositoryFormat: build.format,
-            keystorePasswordRef: build.passwordRef,
-            deployTarget: targetName,
-            stagedRevisionPath: staged.relativePath,
-            stagedSslKeyRepository: staged.sslKeyRepository,
-            previousSslKeyRepository: live.sslKeyRepository || undefined,
-            previousCertificateLabel: live.certificateLabel || undefined,
-            state: 'staged',
-            taskId: step.taskId,
-          },
-          credentials,
+        const rotation = await withProgress(
+          step.logger,
+          'waiting for the mq-certificates backend to record the rotation',
+          env.settings.progressIntervalMs,
+          () =>
+            env.backend.recordRotation(
+              {
+                entityRef,
+                serialNumber: main.serialNumber,
+                notAfter: main.notAfter,
+                fingerprintSha256: main.fingerprintSha256,
+                certificateLabel: build.certificateLabel,
+                certificates: build.certificates,
+                keyRepositoryFormat: build.format,
+                keystorePasswordRef: build.passwordRef,
+                deployTarget: targetName,
+                stagedRevisionPath: staged.relativePath,
+                stagedSslKeyRepository: staged.sslKeyRepository,
+                previousSslKeyRepository: live.sslKeyRepository || undefined,
+                previousCertificateLabel: live.certificateLabel || undefined,
+                state: 'staged',
+                taskId: step.taskId,
+              },
+              credentials,
+            ),
         );
         step.logger.info(`Recorded rotation ${rotation.id}`);
         return rotation.id;

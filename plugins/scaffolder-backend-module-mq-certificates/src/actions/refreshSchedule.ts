@@ -216,15 +216,21 @@ export async function runScheduleStep(
           approvalRequired ? ' (awaits approval)' : ''
         }`,
       );
-      const created = await env.backend.createRefreshJob(
-        {
-          rotationId: rotationId!,
-          runAt,
-          approvalRequired,
-          mode,
-          hostJobId,
-        },
-        credentials,
+      const created = await withProgress(
+        step.logger,
+        'waiting for the mq-certificates backend to record the refresh job',
+        env.settings.progressIntervalMs,
+        () =>
+          env.backend.createRefreshJob(
+            {
+              rotationId: rotationId!,
+              runAt,
+              approvalRequired,
+              mode,
+              hostJobId,
+            },
+            credentials,
+          ),
       );
       step.logger.info(
         `Refresh job ${created.id} is ${created.state}, run time ${created.runAt}`,
