@@ -286,6 +286,8 @@ export interface ParsedFleetQuery {
   states?: FleetState[];
   owners?: string[];
   q?: string;
+  /** Only rows with at most this many whole days left (unknown expiry excluded). */
+  maxDaysLeft?: number;
   sort: FleetSortKey;
   order: 'asc' | 'desc';
   offset: number;
@@ -321,6 +323,9 @@ export function queryFleet(
     const row = ordered[query.order === 'asc' ? i : ordered.length - 1 - i];
     if (owners && !owners.some(o => row.ownerKeys.has(o))) continue;
     if (q && !row.haystack.includes(q)) continue;
+    // Infinity (no known expiry) never passes: "at most N days" needs a date.
+    if (query.maxDaysLeft !== undefined && !(row.daysLeft <= query.maxDaysLeft))
+      continue;
     if (!visible(row)) continue;
     counts[row.summary.state] += 1;
     if (states && !states.has(row.summary.state)) continue;

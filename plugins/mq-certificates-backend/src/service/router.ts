@@ -87,6 +87,7 @@ export async function createRouter(options: {
         states: query.state as FleetState[] | undefined,
         owners: query.owner,
         q: query.q,
+        maxDaysLeft: query.maxDaysLeft,
         sort: query.sort,
         order: query.order ?? DEFAULT_ORDER[query.sort],
         offset: query.offset,

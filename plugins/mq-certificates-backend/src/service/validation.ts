@@ -175,6 +175,7 @@ export const fleetQuerySchema = z
       .optional(),
     owner: commaList.optional(),
     q: z.string().max(200).optional(),
+    maxDaysLeft: z.coerce.number().int().min(-100_000).max(100_000).optional(),
     sort: z.enum(['state', 'daysLeft', 'name']).default('state'),
     order: z.enum(['asc', 'desc']).optional(),
     offset: z.coerce.number().int().min(0).default(0),
