@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/net';
@@ -94,6 +95,36 @@ describe('npm run vault:dev (cli.ts)', () => {
     const u = await startCli(['--colour']);
     expect(await u.exit).toBe(2);
     expect(u.output()).toContain('unknown option --colour');
+  });
+
+  it('is what `npm run vault:dev` runs', () => {
+    // The tests spawn tsx directly (see TSX above); this keeps them honest
+    // about the command npm runs.
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'),
+    );
+    expect(pkg.scripts['vault:dev']).toBe(`tsx ${CLI}`);
+  });
+
+  it('listens on 127.0.0.1:8200 without --port', async () => {
+    // Binding 8200 for real would clash with a demo someone runs on this
+    // machine, so hold the port (or find it held) and check that the CLI
+    // tries exactly that address and says what to do.
+    const holder = net.createServer();
+    await new Promise<void>(resolve => {
+      holder.once('error', () => resolve()); // someone else holds it: same outcome
+      holder.listen(8200, '127.0.0.1', () => resolve());
+    });
+    try {
+      const r = await startCli([]);
+      expect(await r.exit).toBe(1);
+      expect(r.output()).toContain('EADDRINUSE');
+      expect(r.output()).toContain('127.0.0.1:8200');
+      expect(r.output()).toContain('pick one with --port N');
+      expect(r.lines).toEqual({});
+    } finally {
+      await new Promise<void>(resolve => holder.close(() => resolve()));
+    }
   });
 
   it('prints the four lines once listening; the token and AppRole credentials work; SIGINT stops it cleanly', async () => {
