@@ -4,7 +4,7 @@ import {
   nextWindowStart,
   parseMaintenanceWindow,
 } from './maintenanceWindow';
-import { wallClockToInstant } from './timeZones';
+import { validateTimeZone, wallClockToInstant } from './timeZones';
 
 describe('parseMaintenanceWindow', () => {
   it('parses the documented forms', () => {
@@ -142,21 +142,8 @@ describe('nextWindowStart', () => {
       ).toISOString(),
     ).toBe('2026-03-03T03:00:00.000Z');
   });
-
-  it('does not depend on the host time zone', () => {
-    const before = process.env.TZ;
-    try {
-      process.env.TZ = 'Pacific/Auckland';
-      expect(
-        nextWindowStart(
-          'Sun 02:00-04:00 Europe/London',
-          '2026-01-07T12:00:00Z',
-        ).toISOString(),
-      ).toBe('2026-01-11T02:00:00.000Z');
-    } finally {
-      process.env.TZ = before;
-    }
-  });
+  // Independence from the host's zone: hostZone.test.ts (jest's process.env
+  // is a copy, so setting TZ here would not reach Node's clock).
 });
 
 describe('wallClockToInstant', () => {
@@ -188,5 +175,58 @@ describe('wallClockToInstant', () => {
       instantMs: Date.UTC(2025, 9, 26, 0, 59),
       resolution: 'overlap',
     });
+  });
+});
+
+// Issue 2's DST cases, through nextWindowStart itself (the function callers use).
+describe('nextWindowStart across Europe/Oslo DST changes in 2025', () => {
+  const w = 'Sun 02:30-04:00 Europe/Oslo';
+
+  it('2025-03-30 02:30 does not exist: 03:00 CEST (01:00Z), not 03:30 CEST (01:30Z) or 02:30 CET (01:30Z)', () => {
+    expect(nextWindowStart(w, '2025-03-24T00:00:00Z').toISOString()).toBe(
+      '2025-03-30T01:00:00.000Z',
+    );
+  });
+
+  it('2025-10-26 02:30 happens twice: the first one, CEST (00:30Z), not CET (01:30Z)', () => {
+    expect(nextWindowStart(w, '2025-10-20T00:00:00Z').toISOString()).toBe(
+      '2025-10-26T00:30:00.000Z',
+    );
+  });
+
+  it('the weeks around them start at 02:30 local on the offset in force', () => {
+    expect(nextWindowStart(w, '2025-03-17T00:00:00Z').toISOString()).toBe(
+      '2025-03-23T01:30:00.000Z', // CET, UTC+1
+    );
+    expect(nextWindowStart(w, '2025-03-31T00:00:00Z').toISOString()).toBe(
+      '2025-04-06T00:30:00.000Z', // CEST, UTC+2
+    );
+    expect(nextWindowStart(w, '2025-10-27T00:00:00Z').toISOString()).toBe(
+      '2025-11-02T01:30:00.000Z', // CET again
+    );
+  });
+
+  it('applies the same rule to an end time in the gap or the overlap', () => {
+    const early = 'Sun 01:00-02:30 Europe/Oslo';
+    expect(nextWindow(early, '2025-03-29T00:00:00Z')).toMatchObject({
+      start: '2025-03-30T00:00:00.000Z', // 01:00 CET
+      end: '2025-03-30T01:00:00.000Z', // 02:30 missing → 03:00 CEST
+      resolution: 'exact',
+    });
+    expect(nextWindow(early, '2025-10-25T00:00:00Z')).toMatchObject({
+      start: '2025-10-25T23:00:00.000Z', // 01:00 CEST
+      end: '2025-10-26T00:30:00.000Z', // first 02:30, CEST
+      resolution: 'exact',
+    });
+  });
+});
+
+describe('validateTimeZone', () => {
+  it('returns IANA names and refuses others, naming the field', () => {
+    expect(validateTimeZone('Europe/Oslo')).toBe('Europe/Oslo');
+    expect(validateTimeZone('UTC')).toBe('UTC');
+    expect(() => validateTimeZone('CEST+2', 'window zone')).toThrow(
+      /^window zone: 'CEST\+2' is not a known IANA time zone/,
+    );
   });
 });

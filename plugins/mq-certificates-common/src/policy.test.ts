@@ -1,4 +1,9 @@
-import { evaluateCertificatePolicy, resolveCertificatePolicy } from './policy';
+import {
+  CERTIFICATE_POLICY_STATES,
+  DEFAULT_CERTIFICATE_POLICY,
+  evaluateCertificatePolicy,
+  resolveCertificatePolicy,
+} from './policy';
 
 const DAY = 86_400_000;
 const notBefore = Date.UTC(2026, 0, 1);
@@ -154,4 +159,88 @@ describe('evaluateCertificatePolicy', () => {
       lifetimeToleranceSeconds: 300,
     });
   });
+});
+
+describe('evaluateCertificatePolicy: defaults and state boundaries', () => {
+  it('exports the defaults and the states, best to worst', () => {
+    expect(DEFAULT_CERTIFICATE_POLICY).toEqual({
+      maxLifetimeDays: 47,
+      renewAtFraction: 0.75,
+      expiringDays: 7,
+      lifetimeToleranceSeconds: 300,
+    });
+    expect(CERTIFICATE_POLICY_STATES).toEqual([
+      'ok',
+      'renew-due',
+      'expiring',
+      'expired',
+    ]);
+  });
+
+  it('applies the defaults when no policy is given', () => {
+    const nb = Date.UTC(2026, 0, 1);
+    const na = nb + 47 * DAY;
+    const r = evaluateCertificatePolicy({
+      notBefore: nb,
+      notAfter: na,
+      now: nb,
+    });
+    expect(r.policy).toEqual(DEFAULT_CERTIFICATE_POLICY);
+    // renewAtFraction 0.75 of 47 days
+    expect(r.renewAt).toBe(new Date(nb + 0.75 * 47 * DAY).toISOString());
+    expect(r.compliant).toBe(true);
+    expect(r.daysLeft).toBe(47);
+  });
+
+  it('moves through every state of a 47-day certificate at the default points', () => {
+    const nb = Date.UTC(2026, 0, 1);
+    const na = nb + 47 * DAY;
+    const renewAt = nb + 0.75 * 47 * DAY;
+    const stateAt = (now: number) =>
+      evaluateCertificatePolicy({ notBefore: nb, notAfter: na, now }).state;
+    expect(stateAt(nb)).toBe('ok');
+    expect(stateAt(renewAt - 1)).toBe('ok');
+    expect(stateAt(renewAt)).toBe('renew-due');
+    expect(stateAt(na - 7 * DAY - 1)).toBe('renew-due');
+    expect(stateAt(na - 7 * DAY)).toBe('expiring');
+    expect(stateAt(na - 1)).toBe('expiring');
+    expect(stateAt(na)).toBe('expired');
+  });
+
+  it('reports the worst state: a 5-day certificate is expiring from the start', () => {
+    const r = evaluateCertificatePolicy({
+      notBefore,
+      notAfter: notBefore + 5 * DAY,
+      now: notBefore,
+    });
+    expect(r.state).toBe('expiring');
+    expect(r.lifetimeUsed).toBe(0);
+  });
+
+  it('allows exactly maxLifetimeDays + tolerance and not one second more', () => {
+    const limit = 47 * DAY + 300_000;
+    expect(
+      evaluateCertificatePolicy({
+        notBefore,
+        notAfter: notBefore + limit,
+        now: notBefore,
+      }).compliant,
+    ).toBe(true);
+    expect(
+      evaluateCertificatePolicy({
+        notBefore,
+        notAfter: notBefore + limit + 1000,
+        now: notBefore,
+      }).compliant,
+    ).toBe(false);
+    expect(
+      evaluateCertificatePolicy({
+        notBefore,
+        notAfter: notBefore + 47 * DAY + 1000,
+        now: notBefore,
+        policy: { lifetimeToleranceSeconds: 0 },
+      }).compliant,
+    ).toBe(false);
+  });
+  // Zoneless date-times read as UTC: hostZone.test.ts.
 });
