@@ -37,6 +37,6 @@ export const MQ_CERT_ANNOTATIONS = {
   keyGeneration: 'mqcert.io/key-generation',
 } as const;
 
-/** @public */
+/** Any one of the annotation keys in {@link MQ_CERT_ANNOTATIONS}. @public */
 export type MqCertAnnotation =
   (typeof MQ_CERT_ANNOTATIONS)[keyof typeof MQ_CERT_ANNOTATIONS];

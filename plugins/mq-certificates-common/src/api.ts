@@ -21,7 +21,7 @@ export type RotationState =
   | 'rolled-back'
   | 'cancelled';
 
-/** @public */
+/** Every {@link RotationState}, in the order of {@link RotationState}. @public */
 export const ROTATION_STATES: RotationState[] = [
   'issued',
   'staged',

@@ -2,8 +2,10 @@ import { Entity } from '@backstage/catalog-model';
 import { MQ_CERT_ANNOTATIONS as A } from './annotations';
 import {
   isMqQueueManagerEntity,
+  parseListener,
   parseQueueManagerEntity,
   requireSpecField,
+  validateKeyRepositoryStem,
 } from './entity';
 
 function entity(annotations: Record<string, string>): Entity {
@@ -21,6 +23,30 @@ describe('MQ_CERT_ANNOTATIONS', () => {
       expect(v).toMatch(/^mqcert\.io\/[a-z-]+$/);
     expect(A.queueManager).toBe('mqcert.io/queue-manager');
     expect(A.refreshApproval).toBe('mqcert.io/refresh-approval');
+  });
+});
+
+describe('MQ_CERT_ANNOTATIONS: the keys issue 2 fixes', () => {
+  it.each([
+    ['queueManager', 'mqcert.io/queue-manager'],
+    ['listener', 'mqcert.io/listener'],
+    ['tlsChannels', 'mqcert.io/tls-channels'],
+    ['certificateNames', 'mqcert.io/certificate-names'],
+    ['certificateLabel', 'mqcert.io/certificate-label'],
+    ['vaultPkiRole', 'mqcert.io/vault-pki-role'],
+    ['deployTarget', 'mqcert.io/deploy-target'],
+    ['keyRepository', 'mqcert.io/key-repository'],
+    ['keyRepositoryFormat', 'mqcert.io/key-repository-format'],
+    ['mqAdmin', 'mqcert.io/mq-admin'],
+    ['maintenanceWindow', 'mqcert.io/maintenance-window'],
+    ['refreshApproval', 'mqcert.io/refresh-approval'],
+  ] as const)('%s is %s', (key, annotation) => {
+    expect(A[key]).toBe(annotation);
+  });
+
+  it('has no two keys with the same annotation', () => {
+    const values = Object.values(A);
+    expect(new Set(values).size).toBe(values.length);
   });
 });
 
@@ -178,6 +204,48 @@ describe('parseQueueManagerEntity', () => {
     if (!('queueManager' in extra) && Object.keys(extra).length === 0)
       delete annotations[A.queueManager];
     expect(() => parseQueueManagerEntity(entity(annotations))).toThrow(message);
+  });
+});
+
+describe('parseListener', () => {
+  it.each([
+    ['qm1.mq.example.test:1415', { host: 'qm1.mq.example.test', port: 1415 }],
+    ['QM1.MQ.Example.Test', { host: 'qm1.mq.example.test', port: 1414 }],
+    ['10.0.0.5:1414', { host: '10.0.0.5', port: 1414 }],
+    ['[fd00::5]:1500', { host: 'fd00::5', port: 1500 }],
+  ])('%s', (value, expected) => {
+    expect(parseListener(value)).toEqual(expected);
+  });
+
+  it.each([
+    ['fd00::5:1414', /ambiguous; put IPv6 addresses in brackets/],
+    ['qm1:0', /port '0' is not between 1 and 65535/],
+    ['qm1:x', /port 'x' is not between 1 and 65535/],
+    ['bad_host:1414', /'bad_host' is not a host name or IP address/],
+  ])('rejects %j naming the annotation', (value, message) => {
+    expect(() => parseListener(value)).toThrow(message);
+    expect(() => parseListener(value)).toThrow(
+      /^annotation mqcert.io\/listener: .*for example mqcert.io\/listener: /,
+    );
+  });
+});
+
+describe('validateKeyRepositoryStem', () => {
+  it('strips a key repository extension and keeps the relative stem', () => {
+    expect(validateKeyRepositoryStem('qm1/ssl/key')).toBe('qm1/ssl/key');
+    expect(validateKeyRepositoryStem('qm1/ssl/key.kdb')).toBe('qm1/ssl/key');
+    expect(validateKeyRepositoryStem('qm1/ssl/key.P12')).toBe('qm1/ssl/key');
+  });
+
+  it.each([
+    ['/var/mqm/qmgrs/QM1/ssl/key', /relative to the deploy target's root/],
+    ['C:/mq/key', /relative to the deploy target's root/],
+    ['qm1/../key', /must not contain '..'/],
+    ['qm1//key', /empty path segments/],
+    ['qm1/key;rm', /may only contain letters, digits/],
+    ["qm1/it's", /may only contain letters, digits/],
+  ])('rejects %j', (value, message) => {
+    expect(() => validateKeyRepositoryStem(value)).toThrow(message);
   });
 });
 

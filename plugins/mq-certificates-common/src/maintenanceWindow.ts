@@ -7,28 +7,7 @@ import {
   WallClockResolution,
 } from './timeZones';
 
-/**
- * Maintenance windows in a form an MQ administrator reads at a glance:
- *
- * ```
- * Sun 02:00-04:00 Europe/London
- * Mon-Fri 22:30-23:30 America/New_York
- * Sat,Sun 23:00-01:00 UTC          (crosses midnight: ends 01:00 next day)
- * daily 03:00-03:30 Europe/Oslo
- * Tue 02:00-03:00 Europe/Oslo; Thu 02:00-03:00 Europe/Oslo
- * ```
- *
- * - days: `Mon`…`Sun` (case-insensitive, full names too), lists with `,`,
- *   ranges with `-` (wrapping, e.g. `Fri-Mon`), or `daily` / `*`;
- * - times: 24-hour `HH:MM-HH:MM` wall-clock in the zone; an end at or before
- *   the start means the window ends on the next day;
- * - zone: an IANA name; omitted means UTC;
- * - several windows are separated by `;`.
- *
- * DST: a start time that does not exist that day (spring-forward gap) starts
- * when the gap ends; one that happens twice (fall-back) starts at its first
- * occurrence. See `wallClockToInstant`.
- */
+// The window syntax and the DST rule are documented on parseMaintenanceWindow.
 
 const DAY_LABELS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -172,8 +151,32 @@ function parseRule(part: string, full: string): MaintenanceWindowRule {
 }
 
 /**
- * Parses a maintenance window (syntax above). Throws an InputError that quotes
- * the text and shows a valid example.
+ * Parses a maintenance window. Throws an InputError that quotes the text and
+ * shows a valid example.
+ *
+ * Maintenance windows in a form an MQ administrator reads at a glance:
+ *
+ * ```
+ * Sun 02:00-04:00 Europe/London
+ * Mon-Fri 22:30-23:30 America/New_York
+ * Sat,Sun 23:00-01:00 UTC          (crosses midnight: ends 01:00 next day)
+ * daily 03:00-03:30 Europe/Oslo
+ * Tue 02:00-03:00 Europe/Oslo; Thu 02:00-03:00 Europe/Oslo
+ * ```
+ *
+ * - days: `Mon`…`Sun` (case-insensitive, full names too), lists with `,`,
+ *   ranges with `-` (wrapping, e.g. `Fri-Mon`), or `daily` / `*`;
+ * - times: 24-hour `HH:MM-HH:MM` wall-clock in the zone; an end at or before
+ *   the start means the window ends on the next day;
+ * - zone: an IANA name; omitted means UTC;
+ * - several windows are separated by `;`.
+ *
+ * DST: a start time that does not exist that day (spring-forward gap) starts
+ * when the gap ends; one that happens twice (fall-back) starts at its first
+ * occurrence. End times follow the same rule. Nothing is shifted by the DST
+ * hour: `Sun 02:30-04:00 Europe/Oslo` starts at 03:00 CEST (01:00Z) on
+ * 2025-03-30 and at the first 02:30, CEST (00:30Z), on 2025-10-26. The
+ * occurrence's `resolution` says which rule applied. See `wallClockToInstant`.
  *
  * @public
  */

@@ -123,3 +123,61 @@ describe('quoteMqscString', () => {
     },
   );
 });
+
+// Each rule of shared/reference/ibm-mq.md §4, one character class at a time.
+describe('mqChannelSniHostname: the §4 encoding rules', () => {
+  it.each([
+    // A–Z → lower case
+    ['ABCDEFGHIJKLMNOPQRST', 'abcdefghijklmnopqrst.chl.mq.ibm.com'],
+    ['UVWXYZ', 'uvwxyz.chl.mq.ibm.com'],
+    // 0–9 unchanged
+    ['0123456789', '0123456789.chl.mq.ibm.com'],
+    // a–z → two-digit lower-case hex + '-'
+    ['abcdefghijklm', '61-62-63-64-65-66-67-68-69-6a-6b-6c-6d-.chl.mq.ibm.com'],
+    ['nopqrstuvwxyz', '6e-6f-70-71-72-73-74-75-76-77-78-79-7a-.chl.mq.ibm.com'],
+    // the other characters MQ allows in a channel name
+    ['%', '25-.chl.mq.ibm.com'],
+    ['.', '2e-.chl.mq.ibm.com'],
+    ['/', '2f-.chl.mq.ibm.com'],
+    ['_', '5f-.chl.mq.ibm.com'],
+  ])('%s → %s', (channel, sni) => {
+    expect(mqChannelSniHostname(channel)).toBe(sni);
+  });
+
+  it('ends the encoded name with "-" when the channel ends with a lower-case letter (why OpenShift routes need another last character)', () => {
+    expect(mqChannelSniHostname('APP.svr')).toBe(
+      'app2e-73-76-72-.chl.mq.ibm.com',
+    );
+    expect(mqChannelSniHostname('APP.SVR')).toBe('app2e-svr.chl.mq.ibm.com');
+  });
+
+  it('is case-sensitive: upper- and lower-case names give different host names', () => {
+    expect(mqChannelSniHostname('QM1.SVRCONN')).not.toBe(
+      mqChannelSniHostname('qm1.svrconn'),
+    );
+  });
+
+  it.each([
+    ['', /channel name is required/],
+    ['C'.repeat(21), /21 characters; MQ allows at most 20/],
+    ['TO-QM2', /contains "-"/],
+    ['TO QM2', /contains space/],
+  ])('refuses the invalid channel name %j instead of encoding it', (n, m) => {
+    expect(() => mqChannelSniHostname(n)).toThrow(m);
+  });
+});
+
+describe('quoteMqscString: characters that are not control characters', () => {
+  it('keeps spaces, parentheses, commas and non-ASCII letters inside the quotes', () => {
+    expect(quoteMqscString('a (b), c')).toBe("'a (b), c'");
+    expect(quoteMqscString('Ålesund ø')).toBe("'Ålesund ø'");
+    expect(quoteMqscString("x') REFRESH(")).toBe("'x'') REFRESH('");
+  });
+
+  it.each(['\u0080', 'NEL\u0085', '\u009f'])(
+    'rejects C1 control characters (%j)',
+    v => {
+      expect(() => quoteMqscString(v)).toThrow(/^value: control characters/);
+    },
+  );
+});

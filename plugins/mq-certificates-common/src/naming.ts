@@ -68,7 +68,12 @@ export function validateChannelName(name: unknown, field = 'channel'): string {
  */
 const LABEL_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9 ._@-]{0,62}[A-Za-z0-9._@-])?$/;
 
-/** @public */
+/**
+ * Validates a certificate label (CERTLABL) against the conservative rule
+ * above and returns it; throws an InputError naming `field` otherwise.
+ *
+ * @public
+ */
 export function validateCertificateLabel(
   label: unknown,
   field = 'certificate label',
@@ -116,8 +121,10 @@ export function mqChannelSniHostname(channel: string): string {
 
 /**
  * Quotes a value as an MQSC string literal: wrapped in single quotes with
- * embedded single quotes doubled. Control characters (including newlines,
- * which would end the MQSC command) are rejected.
+ * embedded single quotes doubled. Control characters are rejected: C0
+ * (U+0000–U+001F, including newlines, which would end the MQSC command), DEL
+ * and C1 (U+0080–U+009F: NEL, U+0085, is a line break to some readers and
+ * EBCDIC's newline).
  *
  * @public
  */
@@ -126,7 +133,7 @@ export function quoteMqscString(value: string, field = 'value'): string {
     throw new InputError(`${field}: expected a string for an MQSC value`);
   }
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
     throw new InputError(
       `${field}: control characters (such as newlines or tabs) cannot appear in an MQSC string`,
     );

@@ -20,7 +20,13 @@ export interface CertificatePolicy {
   lifetimeToleranceSeconds?: number;
 }
 
-/** @public */
+/**
+ * The policy used where a knob is not set: 47-day maximum lifetime (where
+ * public TLS lifetimes are heading), renewal at 75% of the lifetime (the seed's
+ * renewal point), `expiring` in the last 7 days, 300 s lifetime tolerance.
+ *
+ * @public
+ */
 export const DEFAULT_CERTIFICATE_POLICY: Required<CertificatePolicy> = {
   maxLifetimeDays: 47,
   renewAtFraction: 0.75,
@@ -35,7 +41,7 @@ export type CertificatePolicyState =
   | 'expiring'
   | 'expired';
 
-/** @public */
+/** Every {@link CertificatePolicyState}, from best to worst. @public */
 export const CERTIFICATE_POLICY_STATES: CertificatePolicyState[] = [
   'ok',
   'renew-due',

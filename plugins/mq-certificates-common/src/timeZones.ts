@@ -26,7 +26,12 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Throws an InputError unless `zone` is an IANA zone this runtime knows. */
+/**
+ * Returns `zone` if it is an IANA zone this runtime knows (through Intl);
+ * throws an InputError naming `field` and showing valid names otherwise.
+ *
+ * @public
+ */
 export function validateTimeZone(zone: string, field = 'time zone'): string {
   try {
     formatterFor(zone);
@@ -77,7 +82,7 @@ export function zoneOffsetAt(instantMs: number, zone: string): number {
   return asUtc - Math.floor(instantMs / 1000) * 1000;
 }
 
-/** How a wall-clock time mapped to an instant. */
+/** How a wall-clock time mapped to an instant. @public */
 export type WallClockResolution =
   | 'exact'
   /** The time fell in a spring-forward gap; the instant the gap ends was used. */
@@ -94,6 +99,11 @@ export type WallClockResolution =
  *   (02:30 on 2025-03-30 in Europe/Oslo → 03:00 CEST = 01:00Z);
  * - a time that happens twice (fall-back overlap) resolves to its first
  *   occurrence (02:30 on 2025-10-26 in Europe/Oslo → 02:30 CEST = 00:30Z).
+ *
+ * Neither case shifts the time by the DST hour: 02:30 in the gap never
+ * becomes 03:30, and 02:30 in the overlap never becomes the later 02:30.
+ *
+ * @public
  */
 export function wallClockToInstant(
   wall: Omit<WallClock, 'second'> & { second?: number },
