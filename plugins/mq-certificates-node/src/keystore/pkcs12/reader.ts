@@ -1,4 +1,5 @@
-import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
+import { KeyObject, X509Certificate } from 'node:crypto';
+import { privateKeyFromPkcs8 } from '../../certificates/privateKey';
 import {
   decodeBmpString,
   decodeOid,
@@ -71,7 +72,7 @@ function readAttributes(node: DerNode | undefined): BagAttributes {
 
 function readPkcs8(bytes: Buffer, what: string): KeyObject {
   try {
-    return createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8' });
+    return privateKeyFromPkcs8(bytes);
   } catch {
     // Unpadding can succeed by chance with a wrong key; the bytes then are not PKCS#8.
     throw new KeystoreReadError(
