@@ -65,7 +65,12 @@ try {
   jestOk =
     results.success === true ||
     (results.numFailedTests === 0 && brokenSuites.length === 0);
-  if (results.numTotalTests === 0) {
+  if (results.numPendingTests > 0)
+    console.log(`=== ${results.numPendingTests} tests skipped`);
+  // Zero passing tests is not a green run: a --testNamePattern that matches
+  // nothing, or suites that all skip, would otherwise print "0 passed, 0 failed"
+  // and exit 0.
+  if (results.numPassedTests === 0) {
     console.log('=== jest ran no tests');
     failed += 1;
     jestOk = false;
