@@ -24,6 +24,10 @@ export {
   type CmsKdbKeystoreOptions,
 } from './kdb/CmsKdbKeystoreFormat';
 export { LocalCommandWorkspace } from './kdb/LocalCommandWorkspace';
+export {
+  TargetCommandWorkspace,
+  type TargetCommandWorkspaceOptions,
+} from './kdb/TargetCommandWorkspace';
 export { parseCertList, type ListedCertificate } from './kdb/certList';
 export {
   readPkcs12,
