@@ -37,8 +37,13 @@ export async function listen(
   // Like Go's net/http (Vault), requests on one connection run one at a time,
   // so pipelined requests see each other's effects in order.
   const queues = new WeakMap<object, Promise<void>>();
+  // Vault's listeners keep idle connections for 5 minutes
+  // (http_idle_timeout). Node's 5 s default is also a race when the client
+  // shares this process: after a busy stretch the overdue idle timer runs
+  // before the request the client already wrote is read, and the client
+  // sees ECONNRESET / "other side closed".
   const httpServer = http.createServer(
-    { keepAliveTimeout: 5_000 },
+    { keepAliveTimeout: 5 * 60_000 },
     (req, res) => {
       const previous = queues.get(req.socket) ?? Promise.resolve();
       const next = previous
