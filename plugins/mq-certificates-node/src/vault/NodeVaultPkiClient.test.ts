@@ -152,6 +152,27 @@ describe('NodeVaultPkiClient auth', () => {
     ]);
   });
 
+  it('gives every request a timeout: 30 s by default, else the configured one', async () => {
+    const timeouts = async (timeoutMs?: number) => {
+      const vault = new ScriptedVault()
+        .on('POST', 'auth/approle/login', loginReply('s.1'))
+        .on('GET', 'pki_int/roles/r', { status: 200, body: { data: ROLE } });
+      const seen: unknown[] = [];
+      const { client } = setup(vault, {
+        timeoutMs,
+        // node-vault hands its request options (timeout included) to the HTTP layer.
+        transport: request => {
+          seen.push((request as { timeout?: unknown }).timeout);
+          return vault.transport(request);
+        },
+      });
+      await client.readRole('pki_int', 'r');
+      return seen;
+    };
+    expect(await timeouts()).toEqual([30_000, 30_000]);
+    expect(await timeouts(1234)).toEqual([1234, 1234]);
+  });
+
   it('renews the token once two thirds of its lease have passed', async () => {
     const vault = new ScriptedVault()
       .on('POST', 'auth/approle/login', loginReply('s.a', 60))
