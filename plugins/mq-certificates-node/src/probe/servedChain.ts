@@ -66,13 +66,15 @@ function validityProblem(
   cert: X509Certificate,
   now: number,
 ): string | undefined {
-  const name = formatDistinguishedName(cert.subject);
+  // The name is formatted only for a problem: this runs for every
+  // certificate of every probe, and most are within their dates.
+  const name = () => formatDistinguishedName(cert.subject);
   if (Date.parse(cert.validTo) < now)
-    return `certificate '${name}' expired on ${new Date(
+    return `certificate '${name()}' expired on ${new Date(
       cert.validTo,
     ).toISOString()}`;
   if (Date.parse(cert.validFrom) > now)
-    return `certificate '${name}' is not valid before ${new Date(
+    return `certificate '${name()}' is not valid before ${new Date(
       cert.validFrom,
     ).toISOString()}`;
   return undefined;
