@@ -122,6 +122,42 @@ describe('Vault client against the dev server: PKI and KV v2', () => {
     expect(back.revoked).toBe(false);
   });
 
+  it('never logs or prints the issued private key, even with DEBUG=node-vault', async () => {
+    const printed: string[] = [];
+    const capture = (stream: NodeJS.WriteStream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
+        printed.push(String(chunk));
+        return true;
+      });
+    const previousDebug = process.env.DEBUG;
+    process.env.DEBUG = 'node-vault,*';
+    const spies = [capture(process.stdout), capture(process.stderr)];
+    try {
+      const { client: debugClient, logger } = clientFor(server, {
+        method: 'token',
+        token: server.rootToken,
+      });
+      const issued = await debugClient.issue({
+        role: MQ_RSA,
+        commonName: 'qm1.mq.example.test',
+      });
+      // Any 40 characters of the key's base64 body would be a leak.
+      const body = issued
+        .privateKeyPem!.split('\n')
+        .filter(l => !l.startsWith('-----') && l.length >= 40);
+      expect(body.length).toBeGreaterThan(10);
+      const seen = `${logger.text()}\n${printed.join('')}`;
+      for (const line of body) expect(seen).not.toContain(line.slice(0, 40));
+      expect(
+        JSON.stringify({ ...issued, privateKeyPem: undefined }),
+      ).not.toContain(body[1].slice(0, 40));
+    } finally {
+      spies.forEach(s => s.mockRestore());
+      if (previousDebug === undefined) delete process.env.DEBUG;
+      else process.env.DEBUG = previousDebug;
+    }
+  });
+
   it('passes the TTL cut to max_ttl through as a warning and reads the real notAfter', async () => {
     const before = Date.now();
     const issued = await client.issue({
