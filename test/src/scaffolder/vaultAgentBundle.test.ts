@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -50,6 +50,33 @@ const ENTITY: Entity = {
 
 /** Thursday 2026-12-03 12:00 UTC: the next window starts Sunday 02:00 UTC. */
 const NOW = Date.UTC(2026, 11, 3, 12, 0, 0) / 1000;
+
+/** A serial as hex without separators or leading zeros, upper case. */
+const normalSerial = (serial: string) =>
+  serial.replace(/:/g, '').toUpperCase().replace(/^0+/, '');
+
+/**
+ * Runs a program without blocking the event loop: the simulator and the
+ * Vault dev server run in this process, and the runmqsc stand-in talks to
+ * the simulator's control API, so a spawnSync of anything that reaches it
+ * would wait for an answer this process cannot give until it returns.
+ */
+function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', d => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', d => (stderr += d));
+    child.on('error', reject);
+    child.on('close', status => resolve({ status, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
 
 describeWithTools(
   ['bash', 'openssl', 'at', 'atq', 'atrm'],
@@ -103,8 +130,7 @@ describeWithTools(
     }
 
     function runRenew(env: Record<string, string> = {}) {
-      return spawnSync('bash', [script], {
-        encoding: 'utf8',
+      return run('bash', [script], {
         env: {
           ...process.env,
           MQCERT_RUNMQSC: f.sim.runmqscPath,
@@ -114,13 +140,16 @@ describeWithTools(
       });
     }
 
+    /** The listener's serial, in one spelling (the probe's has colons). */
     const served = async () =>
-      (
-        await new NodeTlsProbe({ caPem: [vault.caChainPem] }).probe({
-          host: '127.0.0.1',
-          port: f.sim.queueManagers[0].listener.port,
-        })
-      ).certificate.serialNumber;
+      normalSerial(
+        (
+          await new NodeTlsProbe({ caPem: [vault.caChainPem] }).probe({
+            host: '127.0.0.1',
+            port: f.sim.queueManagers[0].listener.port,
+          })
+        ).certificate.serialNumber,
+      );
 
     const revisions = () =>
       fs
@@ -202,7 +231,7 @@ describeWithTools(
       fs.rmSync(path.join(tmp, 'jobs'), { recursive: true, force: true });
       const issued = await renderLikeAgent();
       const before = await served();
-      const r = runRenew({
+      const r = await runRenew({
         MQCERT_AT: path.join(bin, 'at'),
         MQCERT_ATRM: path.join(bin, 'atrm'),
       });
@@ -234,13 +263,9 @@ describeWithTools(
       expect(job).not.toContain(pw);
 
       // at runs the job with /bin/sh when the window comes.
-      const run = spawnSync('/bin/sh', [`${tmp}/jobs/1.sh`], {
-        encoding: 'utf8',
-      });
-      expect(run.status).toBe(0);
-      expect(await served()).toBe(
-        issued.serial.toUpperCase().replace(/^0+/, ''),
-      );
+      const cutover = await run('/bin/sh', [`${tmp}/jobs/1.sh`]);
+      expect(cutover.status).toBe(0);
+      expect(await served()).toBe(normalSerial(issued.serial));
       const log = fs.readFileSync(
         path.join(f.dir, 'mqcert-cutover.log'),
         'utf8',
@@ -261,22 +286,23 @@ describeWithTools(
         MQCERT_AT: path.join(bin, 'at'),
         MQCERT_ATRM: path.join(bin, 'atrm'),
       };
-      const again = runRenew(env);
+      const again = await runRenew(env);
       expect(again.stderr).toContain('is already staged; nothing to do');
       expect(again.status).toBe(0);
       for (let i = 0; i < 3; i++) {
         await renderLikeAgent();
-        const r = runRenew(env);
+        const r = await runRenew(env);
         expect(r.status).toBe(0);
       }
       // KEEP=2 newest revisions, the live one (now a revision) and key-1.p12
       // which is not a revision name; a cut-over scheduled earlier is replaced.
-      const live = spawnSync(f.sim.runmqscPath, ['QM1'], {
-        input: 'DISPLAY QMGR SSLKEYR\n',
-        encoding: 'utf8',
-      }).stdout.match(/SSLKEYR\(([^)]*)\)/)![1];
+      const live = (
+        await run(f.sim.runmqscPath, ['QM1'], {
+          input: 'DISPLAY QMGR SSLKEYR\n',
+        })
+      ).stdout.match(/SSLKEYR\(([^)]*)\)/)![1];
       const left = revisions();
-      expect(left.length).toBeLessThanOrEqual(3);
+      expect(left).toHaveLength(3);
       expect(left).toContain(path.basename(live));
       expect(fs.existsSync(path.join(f.dir, 'key-1.p12'))).toBe(true);
       expect(fs.readFileSync(`${tmp}/jobs/removed`, 'utf8')).toMatch(/\d/);
@@ -306,7 +332,7 @@ describeWithTools(
         ),
       );
       const before = revisions();
-      const r = runRenew({
+      const r = await runRenew({
         MQCERT_AT: path.join(bin, 'at'),
         MQCERT_ATRM: path.join(bin, 'atrm'),
       });
@@ -318,11 +344,67 @@ describeWithTools(
       expect(fs.existsSync(path.join(tmp, 'jobs'))).toBe(false);
     });
 
+    it('puts no password on a command line: bash -x of the renewal, and the argv of openssl, at and runmqsc', async () => {
+      const bin = atStandIn();
+      fs.rmSync(path.join(tmp, 'jobs'), { recursive: true, force: true });
+      fs.rmSync(path.join(f.dir, '.mqcert-pending-at-job'), { force: true });
+      const argvLog = path.join(tmp, 'argv.log');
+      fs.rmSync(argvLog, { force: true });
+      /** Logs its command line, then runs the real program. */
+      const recording = (name: string, real: string) => {
+        const file = path.join(bin, `recording-${name}`);
+        fs.writeFileSync(
+          file,
+          `#!/bin/sh\nprintf '%s\\n' "${name} $*" >>${argvLog}\nexec ${real} "$@"\n`,
+          { mode: 0o755 },
+        );
+        return file;
+      };
+      const realOpenssl = spawnSync('sh', ['-c', 'command -v openssl'], {
+        encoding: 'utf8',
+      }).stdout.trim();
+      await renderLikeAgent();
+      // xtrace prints every command with its expanded arguments.
+      const r = await run('bash', ['-x', script], {
+        env: {
+          ...process.env,
+          MQCERT_NOW: String(NOW),
+          MQCERT_AT: path.join(bin, 'at'),
+          MQCERT_ATRM: path.join(bin, 'atrm'),
+          MQCERT_OPENSSL: recording('openssl', realOpenssl),
+          MQCERT_RUNMQSC: recording('runmqsc', f.sim.runmqscPath),
+        },
+      });
+      expect(r.status).toBe(0);
+      const staged = revisions().at(-1)!;
+      const pw = fs
+        .readFileSync(path.join(f.dir, staged.replace(/\.p12$/, '.pw')), 'utf8')
+        .trim();
+      expect(pw.length).toBeGreaterThan(20);
+      // The job cuts over with the password on runmqsc's standard input.
+      const job = await run('/bin/sh', [`${tmp}/jobs/1.sh`]);
+      expect(job.status).toBe(0);
+      const argv = fs.readFileSync(argvLog, 'utf8');
+      expect(argv).toMatch(/^openssl pkcs12 -export /m);
+      expect(argv).toMatch(/^runmqsc /m);
+      expect(r.stderr).toMatch(/^\+ .*pkcs12 -export /m);
+      for (const [what, text] of [
+        ['bash -x trace of the renewal', r.stderr],
+        ['argv of openssl and runmqsc', argv],
+        ['argv of at', fs.readFileSync(`${tmp}/jobs/1.args`, 'utf8')],
+      ]) {
+        expect({ what, leaked: text.includes(pw) }).toEqual({
+          what,
+          leaked: false,
+        });
+      }
+    });
+
     it('hands the cut-over to the real atd at the window start (UTC)', async () => {
       await renderLikeAgent();
       // The stand-in's job numbers mean nothing to the real atd.
       fs.rmSync(path.join(f.dir, '.mqcert-pending-at-job'), { force: true });
-      const r = runRenew({ MQCERT_NOW: '' });
+      const r = await runRenew({ MQCERT_NOW: '' });
       expect(r.status).toBe(0);
       const id = fs
         .readFileSync(path.join(f.dir, '.mqcert-pending-at-job'), 'utf8')

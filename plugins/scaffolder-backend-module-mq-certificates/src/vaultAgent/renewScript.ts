@@ -167,6 +167,10 @@ if [ -n "$FILE_OWNER" ]; then chown "$FILE_OWNER" "$REVISION" "$PASSWORD_FILE"; 
 log "staged $REVISION (serial $SERIAL)"
 
 # 5. Keep the newest $KEEP revisions; never the live one or the new one.
+# Only names this script gives (STEM-<UTC stamp>-<serial>.p12) are revisions:
+# a repository the administrator made (say key-1.p12, maybe the one a
+# rollback needs) matches STEM-*.p12 too and must never be pruned.
+REVISION_GLOB="$STEM-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].p12"
 LIVE=$(printf 'DISPLAY QMGR SSLKEYR\\n' | "$RUNMQSC" "$QMGR" 2>/dev/null |
   sed -n 's/.*SSLKEYR(\\([^)]*\\)).*/\\1/p' | head -n 1 || true)
 n=0
@@ -177,7 +181,7 @@ while IFS= read -r old; do
   [ -n "$LIVE" ] && [ "\${old%.p12}" = "\${LIVE%.p12}" ] && continue
   rm -f "$old" "\${old%.p12}.pw"
   log "pruned $old"
-done < <(compgen -G "$KEY_DIR/$STEM-*.p12" | sort -r)
+done < <(compgen -G "$KEY_DIR/$REVISION_GLOB" | sort -r)
 
 # 6. Cut over in the maintenance window, or wait for approval.
 if [ "$VARIANT" = "stage-only" ]; then
