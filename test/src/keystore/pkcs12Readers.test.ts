@@ -19,10 +19,12 @@ import { describeWithTools } from '../support/describeWithTools';
  * handed over root-first; the file must still hold the leaf first.
  */
 
-type KeyKind = 'rsa' | 'ec-p256' | 'ec-p384';
+// `rsa-pkcs8`: the same RSA key handed over as PKCS#8 `PRIVATE KEY` (the
+// builder reads it through its PKCS#1 form) instead of `RSA PRIVATE KEY`.
+type KeyKind = 'rsa' | 'rsa-pkcs8' | 'ec-p256' | 'ec-p384';
 
 function newKey(kind: KeyKind): KeyObject {
-  if (kind === 'rsa')
+  if (kind === 'rsa' || kind === 'rsa-pkcs8')
     return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   return generateKeyPairSync('ec', {
     namedCurve: kind === 'ec-p256' ? 'prime256v1' : 'secp384r1',
@@ -58,9 +60,12 @@ function leafFor(kind: KeyKind) {
     ipAddresses: ['127.0.0.1'],
   });
   const keyPem = key.export(
-    kind === 'rsa'
-      ? { type: 'pkcs1', format: 'pem' }
-      : { type: 'sec1', format: 'pem' },
+    {
+      rsa: { type: 'pkcs1', format: 'pem' } as const,
+      'rsa-pkcs8': { type: 'pkcs8', format: 'pem' } as const,
+      'ec-p256': { type: 'sec1', format: 'pem' } as const,
+      'ec-p384': { type: 'sec1', format: 'pem' } as const,
+    }[kind],
   ) as string;
   return { cert, certPem: toPem('CERTIFICATE', cert.raw), keyPem };
 }
@@ -68,9 +73,12 @@ function leafFor(kind: KeyKind) {
 const CASES = [
   ['rsa', 'aes256'],
   ['rsa', 'compat-3des'],
+  ['rsa-pkcs8', 'aes256'],
+  ['rsa-pkcs8', 'compat-3des'],
   ['ec-p256', 'aes256'],
   ['ec-p256', 'compat-3des'],
   ['ec-p384', 'aes256'],
+  ['ec-p384', 'compat-3des'],
 ] as const;
 
 const built = CASES.map(([kind, profile]) => {

@@ -22,7 +22,7 @@ import {
   type SimulatorFixture,
 } from '../qm-simulator/fixture';
 import type { TestCertificate } from '../qm-simulator/testPki';
-import { ensureAtd, readAtq } from '../support/atd';
+import { ensureAtd, readAtq, waitFor } from '../support/atd';
 import { describeWithTools } from '../support/describeWithTools';
 import { startSshd, type SshdHarness } from '../support/sshd';
 
