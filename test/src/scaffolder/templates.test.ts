@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
+import type { Entity } from '@backstage/catalog-model';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { moduleActions } from './moduleActions';
 
 /*
@@ -141,6 +143,76 @@ describe('example templates', () => {
       'mq:refresh:schedule',
     ]);
     expect(JSON.stringify(t.spec.output)).toMatch(/\/mq-certificates"/);
+  });
+
+  it("rotate-mq-certificate: format and profile default to the entity's, and the build step takes the empty choice as that default", async () => {
+    const t = load('rotate-mq-certificate.yaml');
+    const page3 = t.spec.parameters[2];
+    expect(page3.properties.format).toMatchObject({
+      default: '',
+      enum: ['', 'p12', 'kdb'],
+    });
+    expect(page3.properties.profile).toMatchObject({
+      default: '',
+      enum: ['', 'aes256', 'compat-3des'],
+    });
+    const build = t.spec.steps.find(s => s.id === 'build')!;
+    expect(build.input).toMatchObject({
+      format: '${{ parameters.format }}',
+      profile: '${{ parameters.profile }}',
+    });
+    const qm = (name: string, format: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name,
+        annotations: {
+          'mqcert.io/queue-manager': name.toUpperCase(),
+          'mqcert.io/certificate-names': `${name}.mq.example.test`,
+          'mqcert.io/vault-pki-role': 'pki_int/mq-queue-managers',
+          'mqcert.io/deploy-target': 'local',
+          'mqcert.io/key-repository': 'key',
+          'mqcert.io/key-repository-format': format,
+        },
+      },
+      spec: { type: 'ibm-mq-queue-manager', owner: 'group:default/mq-admins' },
+    });
+    const { byId } = moduleActions({
+      entities: [qm('qmp', 'p12'), qm('qmk', 'kdb')],
+      // A dry run never calls Vault; the address only has to be configured.
+      config: {
+        mqCertificates: {
+          vault: {
+            address: 'http://127.0.0.1:1',
+            auth: { method: 'token', token: 'unused' },
+          },
+        },
+      },
+    });
+    const dryBuild = async (name: string, input: object) => {
+      const ctx = {
+        ...createMockActionContext({
+          input: { entityRef: `resource:default/${name}`, ...input },
+        }),
+        isDryRun: true,
+      };
+      await byId('mq:keystore:build').handler(ctx as any);
+      return Object.fromEntries(
+        (ctx.output as jest.Mock).mock.calls.map(([k, v]) => [k, v]),
+      );
+    };
+    // What the template passes when the user keeps the defaults.
+    expect(await dryBuild('qmk', { format: '', profile: '' })).toMatchObject({
+      format: 'kdb',
+      keystoreFile: expect.stringMatching(/\/key\.kdb$/),
+    });
+    expect(await dryBuild('qmp', { format: '', profile: '' })).toMatchObject({
+      format: 'p12',
+      profile: 'aes256',
+    });
+    expect(
+      await dryBuild('qmk', { format: 'p12', profile: 'compat-3des' }),
+    ).toMatchObject({ format: 'p12', profile: 'compat-3des' });
   });
 
   it('the demo entities match the picker filter', () => {
