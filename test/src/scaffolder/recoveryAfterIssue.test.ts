@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  eventually,
+  QM1,
+  ROTATE_TEMPLATE,
+  startE2eStack,
+  type E2eStack,
+} from '../e2e/e2eStack';
+import { auditStack, keysOnTargets } from '../e2e/stackAudit';
+import type { ScaffolderTaskEvent } from '../support/scaffolderTasks';
+import { describeFindings } from '../support/secretAudit';
+
+/*
+ * Issue 7, recovery: the rotate-mq-certificate template runs on the demo
+ * backend (scaffolder, catalog, this module and the mq-certificates
+ * plugin); the backend process is stopped for good (SIGKILL) right after
+ * the issue step, then started again on the same files, and scaffolder
+ * task recovery resumes the task. The keys are still in the private folder
+ * on this host, so the task must finish, with exactly one certificate
+ * issued, one revision staged and one refresh job: the checkpoints keyed by
+ * task and entity make the repeated issue step a no-op. (The crash-safety
+ * e2e test kills at every boundary and also accepts a clean failure; this
+ * one holds the issue boundary to the strict outcome.)
+ */
+
+jest.setTimeout(300_000);
+
+/** The build step's first write: the keystore password in KV v2. */
+const KV_PASSWORDS = 'secret/data/mq/keystores';
+
+async function issueStepCompleted(e2e: E2eStack, taskId: string) {
+  let after: number | undefined;
+  for (;;) {
+    const events: ScaffolderTaskEvent[] = await e2e.tasks.events(taskId, after);
+    for (const ev of events) {
+      after = ev.id;
+      if (ev.body.stepId === 'issue' && ev.body.status === 'completed') return;
+      if (ev.type === 'completion') {
+        throw new Error(`the task ended before the issue step completed`);
+      }
+    }
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
+/** Serials Vault's PKI has issued (LIST pki_int/certs). */
+async function vaultIssued(e2e: E2eStack): Promise<string[]> {
+  const res = await fetch(
+    `${e2e.stack.vault.address}/v1/pki_int/certs?list=true`,
+    { headers: { 'X-Vault-Token': e2e.stack.vault.rootToken } },
+  );
+  if (res.status === 404) return [];
+  return ((await res.json()) as { data: { keys: string[] } }).data.keys;
+}
+
+function stagedRevisions(e2e: E2eStack): string[] {
+  const qm1 = e2e.stack.queueManagers.find(q => q.name === 'QM1')!;
+  return fs
+    .readdirSync(path.dirname(qm1.sslKeyRepository))
+    .filter(f => /^key-\d{8}T\d{6}Z-[0-9a-f]{8}\.p12$/.test(f));
+}
+
+describe('rotate-mq-certificate stopped after the issue step and resumed', () => {
+  let e2e: E2eStack;
+
+  beforeAll(async () => {
+    e2e = await startE2eStack({
+      config: {
+        scaffolder: {
+          taskRecovery: { enabled: true, staleTimeout: { seconds: 3 } },
+        },
+      },
+    });
+  }, 240_000);
+  afterAll(async () => {
+    await e2e?.stop();
+  }, 60_000);
+
+  it('finishes with exactly one certificate, one revision and one job, and leaks nothing', async () => {
+    const issuedBefore = await vaultIssued(e2e);
+    const revisionsBefore = stagedRevisions(e2e);
+    // Hold the build step's password write so the kill lands between the
+    // issue and build steps.
+    await e2e.stack.vault.control.addLatency(KV_PASSWORDS, 8000, { count: 1 });
+    const taskId = await e2e.tasks.create(ROTATE_TEMPLATE, {
+      queueManager: QM1,
+      // The window is days away: the job stays scheduled, nothing cuts over.
+      when: 'window',
+    });
+    await issueStepCompleted(e2e, taskId);
+    await e2e.stack.backend.kill('SIGKILL');
+    const afterKill = (await vaultIssued(e2e)).filter(
+      s => !issuedBefore.includes(s),
+    );
+    expect(afterKill).toHaveLength(1);
+
+    await e2e.stack.vault.control.clearFaults();
+    await e2e.stack.backend.start();
+    const task = await e2e.tasks.waitForEnd(taskId, 150_000);
+    expect(task.status).toBe('completed');
+
+    const issued = (await vaultIssued(e2e)).filter(
+      s => !issuedBefore.includes(s),
+    );
+    expect(issued).toEqual(afterKill);
+    const detail = await eventually(
+      'the rotation and its job recorded',
+      async () => {
+        const d = await e2e.qm(QM1);
+        return d.rotations.some(r => r.taskId === taskId) ? d : undefined;
+      },
+      30_000,
+    );
+    const rotations = detail.rotations.filter(r => r.taskId === taskId);
+    expect(rotations).toHaveLength(1);
+    expect(rotations[0].serialNumber.replace(/:/g, '').toLowerCase()).toBe(
+      issued[0].replace(/[:-]/g, '').toLowerCase(),
+    );
+    expect(
+      detail.jobs.filter(j => j.rotationId === rotations[0].id),
+    ).toHaveLength(1);
+    expect(
+      stagedRevisions(e2e).filter(f => !revisionsBefore.includes(f)),
+    ).toHaveLength(1);
+
+    const audit = await auditStack(e2e, [taskId], await keysOnTargets(e2e));
+    expect(audit.keys.length).toBeGreaterThanOrEqual(1);
+    expect(describeFindings(audit.findings)).toBe('');
+  });
+});
