@@ -119,6 +119,41 @@ describe('mq:vault-agent:render', () => {
     ).rejects.toThrow(/^renewalThreshold: /);
   });
 
+  it("never lets the entity's names into the script unchecked: each hostile annotation is refused, naming it", async () => {
+    const hostile: [string, string][] = [
+      ['mqcert.io/key-repository', 'qm1/ssl/key$(touch /tmp/x)'],
+      ['mqcert.io/key-repository', "qm1/ssl/key'; rm -rf / #"],
+      ['mqcert.io/certificate-label', 'qm1`id`'],
+      ['mqcert.io/certificate-names', 'qm1.mq.example.test; rm -rf /'],
+      ['mqcert.io/queue-manager', 'QM1$(id)'],
+    ];
+    for (const [annotation, value] of hostile) {
+      const s = createTestSetup({
+        entities: [qmEntity('qm1', { [annotation]: value })],
+      });
+      s.env.vaultAddress = () => 'https://vault.example.test:8200';
+      try {
+        const outcome = await runVaultAgentRender(s.env, s.step(), {
+          entityRef: QM1,
+          keyRepositoryDirectory: '/var/mqm/qmgrs/QM1/ssl',
+        }).then(
+          () => 'rendered',
+          (e: Error) => `${e.name}: ${e.message}`,
+        );
+        expect({ annotation, value, outcome }).toEqual({
+          annotation,
+          value,
+          outcome: expect.stringMatching(
+            new RegExp(`^InputError: .*${annotation.replace(/[./]/g, '\\$&')}`),
+          ),
+        });
+        expect(fs.readdirSync(s.workspacePath)).toEqual([]);
+      } finally {
+        s.cleanup();
+      }
+    }
+  });
+
   it('takes the key folder from the deploy target and writes nothing in a dry run', async () => {
     t.env.deployTargetSettings = () => ({
       root: '/srv/mq',
