@@ -247,6 +247,24 @@ describe('a rotation through the four steps', () => {
     }
   });
 
+  it('a failed deploy still removes the stash from the private folder; nothing is recorded', async () => {
+    const step = t.step();
+    await runIssueStep(t.env, step, { entityRef: QM1 });
+    await runBuildStep(t.env, step, { entityRef: QM1 });
+    // The PKCS#12's stash waits in the private folder for the deploy.
+    expect(listFiles(t.privateDirectory)).toEqual([
+      expect.stringMatching(/\.sth$/),
+    ]);
+    t.env.openDeployTarget = async () => {
+      throw new Error('local-mq: connection refused');
+    };
+    await expect(
+      runDeployStep(t.env, step, { entityRef: QM1 }),
+    ).rejects.toThrow('connection refused');
+    expect(listFiles(t.privateDirectory)).toEqual([]);
+    expect(t.backend.calls).toEqual([]);
+  });
+
   it('writes nothing anywhere in a dry run, and reports the whole plan', async () => {
     const out = await runRotate(t.env, t.step({ isDryRun: true }), {
       entityRef: QM1,

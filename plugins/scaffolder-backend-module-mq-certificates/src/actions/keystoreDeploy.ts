@@ -141,172 +141,182 @@ export async function runDeployStep(
     };
   }
 
-  const build = await readBuildManifest(step.workspacePath, entityRef);
-  const main =
-    build.certificates.find(c => c.label === build.certificateLabel) ??
-    build.certificates[0];
-  const files: KeystoreFile[] = [];
-  for (const f of build.files) {
-    const content = await fs.readFile(path.join(step.workspacePath, f.path));
-    if (sha256(content) !== f.sha256) {
-      throw new ConflictError(
-        `${f.path} changed after mq:keystore:build (SHA-256 ${sha256(
-          content,
-        )}, built ${f.sha256}); run the build step again`,
-      );
-    }
-    files.push({ suffix: f.suffix, content, sha256: f.sha256 });
-  }
-  // Private files (stashes) are read only when staging really runs: after a
-  // staged revision they are removed, and a resumed task skips the stage.
-  const readPrivateFiles = async (): Promise<KeystoreFile[]> => {
-    const out: KeystoreFile[] = [];
-    for (const f of build.privateFiles) {
-      const content = await env.privateFolders.readKeystoreFile(
-        step.taskId,
-        entityRef,
-        f.suffix,
-      );
-      out.push({ suffix: f.suffix, content, sha256: f.sha256 });
-    }
-    return out;
-  };
-
-  const live = (await step.checkpoint({
-    key: checkpointKey('deploy.live', step.taskId, entityRef),
-    fn: async () => {
-      step.logger.info(
-        `Reading the live SSLKEYR and CERTLABL of ${spec.queueManager} through ${mqAdmin}`,
-      );
-      const settings = await withProgress(
-        step.logger,
-        `waiting for ${DISPLAY_QMGR_TLS_COMMAND} on ${spec.queueManager}`,
-        env.settings.progressIntervalMs,
-        async () =>
-          readQmgrTlsSettings(await env.mqscRunner(mqAdmin), spec.queueManager),
-      );
-      step.logger.info(
-        `${spec.queueManager} uses SSLKEYR(${settings.sslKeyRepository}) CERTLABL(${settings.certificateLabel})`,
-      );
-      return { ...settings } as JsonValue;
-    },
-  })) as unknown as QmgrTlsSettings;
-
-  // Chosen once, so a resumed task stages under the same name (idempotent).
-  const revisionId = (await step.checkpoint({
-    key: checkpointKey('deploy.revision', step.taskId, entityRef),
-    fn: () =>
-      `${utcStamp(env.now())}-${main.serialNumber
-        .replace(/:/g, '')
-        .slice(0, 8)}`,
-  })) as string;
-
-  const target = await env.openDeployTarget(targetName);
+  // The PKCS#12/KDB stash in the private folder is password-equivalent and
+  // only needed to stage: it goes when this step ends, whatever the
+  // outcome (a crashed worker keeps it, so the resumed task can stage).
   try {
-    const staged = (await step.checkpoint({
-      key: checkpointKey('deploy.stage', step.taskId, entityRef),
-      fn: async () => {
-        step.logger.info(
-          `Staging ${build.files[0].path} on ${targetName} as revision ${revisionId} beside ${stem}`,
+    const build = await readBuildManifest(step.workspacePath, entityRef);
+    const main =
+      build.certificates.find(c => c.label === build.certificateLabel) ??
+      build.certificates[0];
+    const files: KeystoreFile[] = [];
+    for (const f of build.files) {
+      const content = await fs.readFile(path.join(step.workspacePath, f.path));
+      if (sha256(content) !== f.sha256) {
+        throw new ConflictError(
+          `${f.path} changed after mq:keystore:build (SHA-256 ${sha256(
+            content,
+          )}, built ${f.sha256}); run the build step again`,
         );
-        const allFiles = [...files, ...(await readPrivateFiles())];
-        const result = await withProgress(
-          step.logger,
-          `staging the key repository on ${targetName}`,
-          env.settings.progressIntervalMs,
-          () => target.stage({ stem, revisionId, files: allFiles }),
+      }
+      files.push({ suffix: f.suffix, content, sha256: f.sha256 });
+    }
+    // Private files (stashes) are read only when staging really runs: after a
+    // staged revision they are removed, and a resumed task skips the stage.
+    const readPrivateFiles = async (): Promise<KeystoreFile[]> => {
+      const out: KeystoreFile[] = [];
+      for (const f of build.privateFiles) {
+        const content = await env.privateFolders.readKeystoreFile(
+          step.taskId,
+          entityRef,
+          f.suffix,
         );
-        step.logger.info(
-          `Staged ${result.relativePath} (${
-            result.created ? 'new' : 'already there, identical'
-          }); SSLKEYR will be ${result.sslKeyRepository}`,
-        );
-        return {
-          relativePath: result.relativePath,
-          sslKeyRepository: result.sslKeyRepository,
-          created: result.created,
-          files: result.files,
-        } as JsonValue;
-      },
-    })) as unknown as StagedRevision;
-    await env.privateFolders.removeKeystoreFiles(step.taskId, entityRef);
+        out.push({ suffix: f.suffix, content, sha256: f.sha256 });
+      }
+      return out;
+    };
 
-    const rotationId = (await step.checkpoint({
-      key: checkpointKey('deploy.record', step.taskId, entityRef),
+    const live = (await step.checkpoint({
+      key: checkpointKey('deploy.live', step.taskId, entityRef),
       fn: async () => {
         step.logger.info(
-          `Recording the rotation of ${entityRef} (serial ${main.serialNumber}) as staged`,
+          `Reading the live SSLKEYR and CERTLABL of ${spec.queueManager} through ${mqAdmin}`,
         );
-        const rotation = await withProgress(
+        const settings = await withProgress(
           step.logger,
-          'waiting for the mq-certificates backend to record the rotation',
+          `waiting for ${DISPLAY_QMGR_TLS_COMMAND} on ${spec.queueManager}`,
           env.settings.progressIntervalMs,
-          () =>
-            env.backend.recordRotation(
-              {
-                entityRef,
-                serialNumber: main.serialNumber,
-                notAfter: main.notAfter,
-                fingerprintSha256: main.fingerprintSha256,
-                certificateLabel: build.certificateLabel,
-                certificates: build.certificates,
-                keyRepositoryFormat: build.format,
-                keystorePasswordRef: build.passwordRef,
-                deployTarget: targetName,
-                stagedRevisionPath: staged.relativePath,
-                stagedSslKeyRepository: staged.sslKeyRepository,
-                previousSslKeyRepository: live.sslKeyRepository || undefined,
-                previousCertificateLabel: live.certificateLabel || undefined,
-                state: 'staged',
-                taskId: step.taskId,
-              },
-              credentials,
+          async () =>
+            readQmgrTlsSettings(
+              await env.mqscRunner(mqAdmin),
+              spec.queueManager,
             ),
         );
-        step.logger.info(`Recorded rotation ${rotation.id}`);
-        return rotation.id;
+        step.logger.info(
+          `${spec.queueManager} uses SSLKEYR(${settings.sslKeyRepository}) CERTLABL(${settings.certificateLabel})`,
+        );
+        return { ...settings } as JsonValue;
       },
+    })) as unknown as QmgrTlsSettings;
+
+    // Chosen once, so a resumed task stages under the same name (idempotent).
+    const revisionId = (await step.checkpoint({
+      key: checkpointKey('deploy.revision', step.taskId, entityRef),
+      fn: () =>
+        `${utcStamp(env.now())}-${main.serialNumber
+          .replace(/:/g, '')
+          .slice(0, 8)}`,
     })) as string;
 
-    const keep = target.keepRevisions ?? env.settings.keepRevisions;
-    const revisions = await target.listRevisions(stem);
-    const protect = [
-      staged.relativePath,
-      ...liveRevisionPaths(revisions, live),
-      ...(live.sslKeyRepository ? [live.sslKeyRepository] : []),
-    ];
-    const pruned = await target.pruneRevisions(stem, keep, protect);
-    if (pruned.length) {
-      step.logger.info(
-        `Pruned ${
-          pruned.length
-        } old revision(s) of ${stem}, keeping ${keep}: ${pruned.join(', ')}`,
-      );
-    }
+    const target = await env.openDeployTarget(targetName);
+    try {
+      const staged = (await step.checkpoint({
+        key: checkpointKey('deploy.stage', step.taskId, entityRef),
+        fn: async () => {
+          step.logger.info(
+            `Staging ${build.files[0].path} on ${targetName} as revision ${revisionId} beside ${stem}`,
+          );
+          const allFiles = [...files, ...(await readPrivateFiles())];
+          const result = await withProgress(
+            step.logger,
+            `staging the key repository on ${targetName}`,
+            env.settings.progressIntervalMs,
+            () => target.stage({ stem, revisionId, files: allFiles }),
+          );
+          step.logger.info(
+            `Staged ${result.relativePath} (${
+              result.created ? 'new' : 'already there, identical'
+            }); SSLKEYR will be ${result.sslKeyRepository}`,
+          );
+          return {
+            relativePath: result.relativePath,
+            sslKeyRepository: result.sslKeyRepository,
+            created: result.created,
+            files: result.files,
+          } as JsonValue;
+        },
+      })) as unknown as StagedRevision;
+      await env.privateFolders.removeKeystoreFiles(step.taskId, entityRef);
 
-    await writeDeployManifest(step.workspacePath, {
-      entityRef,
-      rotationId,
-      deployTarget: targetName,
-      revisionPath: staged.relativePath,
-      sslKeyRepository: staged.sslKeyRepository,
-      certificateLabel: build.certificateLabel,
-      serialNumber: main.serialNumber,
-    });
-    return {
-      entityRef,
-      rotationId,
-      deployTarget: targetName,
-      revisionPath: staged.relativePath,
-      sslKeyRepository: staged.sslKeyRepository,
-      certificateLabel: build.certificateLabel,
-      serialNumber: main.serialNumber,
-      liveSslKeyRepository: live.sslKeyRepository,
-      liveCertificateLabel: live.certificateLabel,
-      prunedRevisions: pruned,
-    };
+      const rotationId = (await step.checkpoint({
+        key: checkpointKey('deploy.record', step.taskId, entityRef),
+        fn: async () => {
+          step.logger.info(
+            `Recording the rotation of ${entityRef} (serial ${main.serialNumber}) as staged`,
+          );
+          const rotation = await withProgress(
+            step.logger,
+            'waiting for the mq-certificates backend to record the rotation',
+            env.settings.progressIntervalMs,
+            () =>
+              env.backend.recordRotation(
+                {
+                  entityRef,
+                  serialNumber: main.serialNumber,
+                  notAfter: main.notAfter,
+                  fingerprintSha256: main.fingerprintSha256,
+                  certificateLabel: build.certificateLabel,
+                  certificates: build.certificates,
+                  keyRepositoryFormat: build.format,
+                  keystorePasswordRef: build.passwordRef,
+                  deployTarget: targetName,
+                  stagedRevisionPath: staged.relativePath,
+                  stagedSslKeyRepository: staged.sslKeyRepository,
+                  previousSslKeyRepository: live.sslKeyRepository || undefined,
+                  previousCertificateLabel: live.certificateLabel || undefined,
+                  state: 'staged',
+                  taskId: step.taskId,
+                },
+                credentials,
+              ),
+          );
+          step.logger.info(`Recorded rotation ${rotation.id}`);
+          return rotation.id;
+        },
+      })) as string;
+
+      const keep = target.keepRevisions ?? env.settings.keepRevisions;
+      const revisions = await target.listRevisions(stem);
+      const protect = [
+        staged.relativePath,
+        ...liveRevisionPaths(revisions, live),
+        ...(live.sslKeyRepository ? [live.sslKeyRepository] : []),
+      ];
+      const pruned = await target.pruneRevisions(stem, keep, protect);
+      if (pruned.length) {
+        step.logger.info(
+          `Pruned ${
+            pruned.length
+          } old revision(s) of ${stem}, keeping ${keep}: ${pruned.join(', ')}`,
+        );
+      }
+
+      await writeDeployManifest(step.workspacePath, {
+        entityRef,
+        rotationId,
+        deployTarget: targetName,
+        revisionPath: staged.relativePath,
+        sslKeyRepository: staged.sslKeyRepository,
+        certificateLabel: build.certificateLabel,
+        serialNumber: main.serialNumber,
+      });
+      return {
+        entityRef,
+        rotationId,
+        deployTarget: targetName,
+        revisionPath: staged.relativePath,
+        sslKeyRepository: staged.sslKeyRepository,
+        certificateLabel: build.certificateLabel,
+        serialNumber: main.serialNumber,
+        liveSslKeyRepository: live.sslKeyRepository,
+        liveCertificateLabel: live.certificateLabel,
+        prunedRevisions: pruned,
+      };
+    } finally {
+      await target.close();
+    }
   } finally {
-    await target.close();
+    await env.privateFolders.removeKeystoreFiles(step.taskId, entityRef);
   }
 }
 
