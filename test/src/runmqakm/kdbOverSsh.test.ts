@@ -202,6 +202,18 @@ describeWithTools(
       await ws.removeDir(dir);
       expect(fs.existsSync(dir)).toBe(false);
       expect(fs.existsSync(base)).toBe(true);
+
+      const missing = new TargetCommandWorkspace({
+        commands: conn.commands,
+        files: new SftpTargetFileSystem(conn),
+        tempRoot: path.join(base, 'no-such-folder'),
+      });
+      const err = await missing.createTempDir('mqcert-kdb-').catch(e => e);
+      expect(err).toBeInstanceOf(KeystoreBuildError);
+      expect(err.step).toBe('mktemp -d');
+      expect(err.message).toMatch(
+        /^could not create a scratch folder under .*no-such-folder on SSH host .*; check that the folder exists and is writable by the SSH user$/,
+      );
     });
   },
 );

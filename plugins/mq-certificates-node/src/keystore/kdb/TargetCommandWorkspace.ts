@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import type { TargetFileSystem } from '../../deploy/TargetFileSystem';
 import type { CommandRunner, CommandWorkspace } from '../../types';
+import { KeystoreBuildError } from './CmsKdbKeystoreFormat';
 
 /** Options of {@link TargetCommandWorkspace}. */
 export interface TargetCommandWorkspaceOptions {
@@ -67,12 +68,14 @@ export class TargetCommandWorkspace implements CommandWorkspace {
       dir.includes('\n') ||
       dir.split('/').includes('..')
     ) {
-      throw new Error(
+      throw new KeystoreBuildError(
         `could not create a scratch folder under ${this.tempRoot} on ${
           this.host
         } (mktemp exit code ${r.exitCode}${
           r.stderr.trim() ? `: ${r.stderr.trim().slice(0, 200)}` : ''
         }); check that the folder exists and is writable by the SSH user`,
+        'mktemp -d',
+        r.exitCode,
       );
     }
     this.made.add(dir);
@@ -103,8 +106,10 @@ export class TargetCommandWorkspace implements CommandWorkspace {
       timeoutMs: this.timeoutMs,
     });
     if (r.exitCode !== 0) {
-      throw new Error(
+      throw new KeystoreBuildError(
         `could not remove the scratch folder ${absolutePath} on ${this.host} (rm exit code ${r.exitCode}); remove it by hand, it may hold key material`,
+        'rm -rf',
+        r.exitCode,
       );
     }
     this.made.delete(absolutePath);
