@@ -25,3 +25,12 @@ export {
   type InitialCertificateAge,
 } from './demoCertificates';
 export { createDemoBackend, HostMappingTlsProbe } from './demoBackend';
+export {
+  startDemoPortal,
+  type DemoPortal,
+  type DemoPortalOptions,
+} from './startDemoPortal';
+export {
+  DemoFrontendProcess,
+  type DemoFrontendProcessOptions,
+} from './DemoFrontendProcess';
