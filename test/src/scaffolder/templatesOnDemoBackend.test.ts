@@ -12,6 +12,9 @@ import type { ScaffolderTaskEvent } from '../support/scaffolderTasks';
 import { describeFindings } from '../support/secretAudit';
 
 /*
+ * The example templates run on the demo backend (scaffolder, catalog, this
+ * module and the mq-certificates plugin, one process, SQLite).
+ *
  * Issue 7, recovery: the rotate-mq-certificate template runs on the demo
  * backend (scaffolder, catalog, this module and the mq-certificates
  * plugin); the backend process is stopped for good (SIGKILL) right after
@@ -61,7 +64,7 @@ function stagedRevisions(e2e: E2eStack): string[] {
     .filter(f => /^key-\d{8}T\d{6}Z-[0-9a-f]{8}\.p12$/.test(f));
 }
 
-describe('rotate-mq-certificate stopped after the issue step and resumed', () => {
+describe('the example templates on the demo backend', () => {
   let e2e: E2eStack;
 
   beforeAll(async () => {
@@ -77,7 +80,7 @@ describe('rotate-mq-certificate stopped after the issue step and resumed', () =>
     await e2e?.stop();
   }, 60_000);
 
-  it('finishes with exactly one certificate, one revision and one job, and leaks nothing', async () => {
+  it('rotate-mq-certificate stopped after the issue step and resumed: finishes with exactly one certificate, one revision and one job, and leaks nothing', async () => {
     const issuedBefore = await vaultIssued(e2e);
     const revisionsBefore = stagedRevisions(e2e);
     // Hold the build step's password write so the kill lands between the
@@ -127,5 +130,39 @@ describe('rotate-mq-certificate stopped after the issue step and resumed', () =>
     const audit = await auditStack(e2e, [taskId], await keysOnTargets(e2e));
     expect(audit.keys.length).toBeGreaterThanOrEqual(1);
     expect(describeFindings(audit.findings)).toBe('');
+  });
+
+  it('provision-vault-agent renders the bundle for QM1 from the entity and its deploy target, and publishes it (the demo lists it in the task log)', async () => {
+    const issuedBefore = await vaultIssued(e2e);
+    const { task, events, taskId } = await e2e.tasks.run(
+      'template:default/provision-vault-agent',
+      {
+        queueManager: QM1,
+        authMethod: 'approle',
+        renewalThreshold: 0.75,
+        variant: 'window',
+        keepRevisions: 3,
+      },
+      60_000,
+    );
+    const log = await e2e.tasks.logText(taskId);
+    expect({ status: task.status, log }).toMatchObject({
+      status: 'completed',
+    });
+    const output = await e2e.tasks.output(taskId);
+    const texts = JSON.stringify(output);
+    expect(texts).toMatch(/vault-agent\/qm1/);
+    expect(texts).toMatch(/agent\.hcl/);
+    // The publish step saw the files in the workspace.
+    const publish = events
+      .filter(e => e.body.stepId === 'publish')
+      .map(e => e.body.message ?? '')
+      .join('\n');
+    expect(publish).toMatch(/agent\.hcl/);
+    expect(publish).toMatch(/mqcert-renew\.sh/);
+    // Rendering touches neither Vault's PKI nor the backend's rotations.
+    expect(await vaultIssued(e2e)).toEqual(issuedBefore);
+    const detail = await e2e.qm(QM1);
+    expect(detail.rotations.filter(r => r.taskId === taskId)).toEqual([]);
   });
 });
