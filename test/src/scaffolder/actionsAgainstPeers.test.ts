@@ -184,7 +184,11 @@ describe('the actions against the Vault dev server, a local deploy target and th
   }
 
   function actions(
-    options: { permission?: Decision; vaultAuth?: object } = {},
+    options: {
+      permission?: Decision;
+      vaultAuth?: object;
+      entity?: Entity;
+    } = {},
   ) {
     const permissions = mockServices.permissions.mock();
     permissions.authorize.mockImplementation(
@@ -192,7 +196,7 @@ describe('the actions against the Vault dev server, a local deploy target and th
         requests.map(() => ({ result: options.permission ?? 'ALLOW' })) as any,
     );
     return moduleActions({
-      entities: [ENTITY],
+      entities: [options.entity ?? ENTITY],
       permissions,
       config: options.vaultAuth
         ? {
@@ -216,6 +220,7 @@ describe('the actions against the Vault dev server, a local deploy target and th
       permission?: Decision;
       vaultAuth?: object;
       workspace?: string;
+      entity?: Entity;
     } = {},
   ) {
     const logger = collectingLogger();
@@ -589,6 +594,85 @@ describe('the actions against the Vault dev server, a local deploy target and th
       await readKvSecrets({ address: vault.address, token: vault.rootToken })
     ).map(s => s.value);
     const auditor = new SecretAuditor({ privateKeysPem: keys, passwords });
+    expect(
+      describeFindings(
+        auditor.scanAll([
+          ...auditSources,
+          { name: 'checkpoints', content: JSON.stringify([...checkpoints]) },
+          { name: 'backend calls', content: JSON.stringify(backend.calls) },
+        ]),
+      ),
+    ).toBe(describeFindings([]));
+  });
+
+  it('keys made on the MQ host (mqcert.io/key-generation: host): Vault signs the CSR, the key never enters the private folder, the host key folder is removed', async () => {
+    const hostEntity: Entity = {
+      ...ENTITY,
+      metadata: {
+        ...ENTITY.metadata,
+        annotations: {
+          ...ENTITY.metadata.annotations,
+          'mqcert.io/key-generation': 'host',
+        },
+      },
+    };
+    const options = { taskId: 'task-host', entity: hostEntity };
+    const before = await vaultRequests();
+    const issue = await run(
+      'mq:certificate:issue',
+      { entityRef: QM1 },
+      options,
+    );
+    expect(issue.error).toBeUndefined();
+    expect(issue.outputs.keyGeneration).toBe('host');
+    const requests = (await vaultRequests()).slice(before.length);
+    expect(requests.filter(r => r.method !== 'GET').map(r => r.path)).toContain(
+      '/v1/pki_int/sign/mq-queue-managers',
+    );
+    expect(requests.some(r => r.path.includes('/issue/'))).toBe(false);
+    // Only certificates and the manifest in the private folder: no key.
+    const privateFiles = Object.keys(snapshot(privateDirectory));
+    expect(privateFiles.length).toBeGreaterThan(0);
+    expect(privateFiles.filter(n => /key/.test(path.basename(n)))).toEqual([]);
+    for (const n of privateFiles) {
+      expect(
+        fs.readFileSync(path.join(privateDirectory, n), 'utf8'),
+      ).not.toMatch(/PRIVATE KEY/);
+    }
+    // The key is on the host, beside the key repository, in a 0700 folder.
+    const keyDirs = path.join(f.dir, '.mqcert-keys');
+    const [taskDir] = fs.readdirSync(keyDirs);
+    expect(fs.statSync(path.join(keyDirs, taskDir)).mode & 0o777).toBe(0o700);
+
+    const build = await run('mq:keystore:build', { entityRef: QM1 }, options);
+    expect(build.error).toBeUndefined();
+    expect(build.outputs).toMatchObject({ format: 'p12', labels: ['qm1cert'] });
+    expect(fs.readdirSync(keyDirs)).toEqual([]);
+    const deploy = await run('mq:keystore:deploy', { entityRef: QM1 }, options);
+    expect(deploy.error).toBeUndefined();
+    expect(snapshot(privateDirectory)).toEqual({});
+
+    const kv = await readKvSecrets({
+      address: vault.address,
+      token: vault.rootToken,
+    });
+    // The password the build stored is the one that opens the revision.
+    const password = kv.find(
+      x =>
+        x.path === build.outputs.passwordRef.path &&
+        x.version === build.outputs.passwordRef.version,
+    );
+    expect(password).toBeDefined();
+    const keysInRevision = privateKeysFromPkcs12(
+      path.join(f.dir, deploy.outputs.revisionPath),
+      [password!.value],
+    );
+    expect(keysInRevision).toHaveLength(1);
+    expect(keysInRevision![0].label).toBe('qm1cert');
+    const auditor = new SecretAuditor({
+      privateKeysPem: keysInRevision!.map(k => k.pem),
+      passwords: kv.map(x => x.value),
+    });
     expect(
       describeFindings(
         auditor.scanAll([
