@@ -292,7 +292,12 @@ describe('the actions against the Vault dev server, a local deploy target and th
             ca: rest.caPem,
           },
         },
-        scaffolder: { privateDirectory, progressIntervalSeconds: 5 },
+        scaffolder: {
+          privateDirectory,
+          progressIntervalSeconds: 5,
+          // The GSKit stand-in (test/src/runmqakm) for CMS key repositories.
+          runmqakm: path.resolve(__dirname, '../runmqakm/runmqakm'),
+        },
       },
     };
   });
@@ -682,5 +687,42 @@ describe('the actions against the Vault dev server, a local deploy target and th
         ]),
       ),
     ).toBe(describeFindings([]));
+  });
+
+  it('a CMS (kdb) queue manager: the rotate action builds the .kdb in the workspace, keeps the stash out of it, and stages .kdb + .sth', async () => {
+    const kdbEntity: Entity = {
+      ...ENTITY,
+      metadata: {
+        ...ENTITY.metadata,
+        annotations: {
+          ...ENTITY.metadata.annotations,
+          'mqcert.io/key-repository-format': 'kdb',
+        },
+      },
+    };
+    const rotate = await run(
+      'mq:certificate:rotate',
+      { entityRef: QM1, when: 'window' },
+      { taskId: 'task-kdb', entity: kdbEntity },
+    );
+    expect(rotate.error).toBeUndefined();
+    expect(rotate.outputs).toMatchObject({
+      format: 'kdb',
+      certificateLabel: 'qm1cert',
+      keystoreFile: expect.stringMatching(/\/key\.kdb$/),
+      revisionPath: expect.stringMatching(
+        /^key-\d{8}T\d{6}Z-[0-9a-f]{8}\.kdb$/,
+      ),
+    });
+    const workspaceFiles = Object.keys(snapshot(rotate.workspacePath));
+    expect(workspaceFiles.some(n => n.endsWith('.kdb'))).toBe(true);
+    expect(workspaceFiles.filter(n => n.endsWith('.sth'))).toEqual([]);
+    const stem = rotate.outputs.revisionPath.replace(/\.kdb$/, '');
+    expect(fs.existsSync(path.join(f.dir, `${stem}.sth`))).toBe(true);
+    expect(snapshot(privateDirectory)).toEqual({});
+    expect(backend.rotations.at(-1)).toMatchObject({
+      keyRepositoryFormat: 'kdb',
+      stagedRevisionPath: rotate.outputs.revisionPath,
+    });
   });
 });
