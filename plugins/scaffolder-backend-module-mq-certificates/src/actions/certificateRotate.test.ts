@@ -4,6 +4,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import {
   assertNoSecrets,
   createTestSetup,
+  qmEntity,
   persistentCheckpoints,
   TestSetup,
 } from '../__testUtils__/fakes';
@@ -263,6 +264,42 @@ describe('a rotation through the four steps', () => {
     ).rejects.toThrow('connection refused');
     expect(listFiles(t.privateDirectory)).toEqual([]);
     expect(t.backend.calls).toEqual([]);
+  });
+
+  it('schedules at an ISO time in exact UTC, and waits for approval when the entity requires it even if the run does not ask', async () => {
+    const approving = createTestSetup({
+      entities: [qmEntity('qm1', { 'mqcert.io/refresh-approval': 'required' })],
+      now: () => new Date('2026-12-02T10:15:20Z'),
+    });
+    try {
+      const step = approving.step();
+      await runIssueStep(approving.env, step, { entityRef: QM1 });
+      await runBuildStep(approving.env, step, { entityRef: QM1 });
+      await runDeployStep(approving.env, step, { entityRef: QM1 });
+      const out = await runScheduleStep(approving.env, step, {
+        entityRef: QM1,
+        when: '2026-12-24T03:30:00+01:00',
+        approval: false,
+      });
+      expect(out).toMatchObject({
+        runAt: '2026-12-24T02:30:00.000Z',
+        approvalRequired: true,
+        state: 'awaiting-approval',
+      });
+      expect(approving.backend.jobs[0]).toMatchObject({
+        runAt: '2026-12-24T02:30:00.000Z',
+        approvalRequired: true,
+      });
+      // Host mode cannot wait for anyone: refused, naming the annotation.
+      await expect(
+        runScheduleStep(approving.env, approving.step({ taskId: 'task-h' }), {
+          entityRef: QM1,
+          mode: 'host',
+        }),
+      ).rejects.toThrow(/^mode: .*mqcert\.io\/refresh-approval/);
+    } finally {
+      approving.cleanup();
+    }
   });
 
   it('writes nothing anywhere in a dry run, and reports the whole plan', async () => {
