@@ -47,6 +47,9 @@ const PENDING_JOB_STATES: RefreshJobState[] = [
   'running',
 ];
 
+/** Rows per page of latestSnapshotSummaries. */
+const SNAPSHOT_PAGE_SIZE = 1000;
+
 /** Keeps undefined keys out of an UPDATE (knex would write NULL for them). */
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(
@@ -446,32 +449,45 @@ export class DatabaseMqCertificatesStore implements MqCertificatesStore {
   }
 
   async latestSnapshotSummaries(): Promise<Map<string, SnapshotSummary>> {
-    const rows = await this.db('queue_manager_status as st')
-      .join('probe_snapshots as s', 's.id', 'st.latest_snapshot_id')
-      .select(
-        'st.entity_ref',
-        's.id',
-        's.listener',
-        's.probed_at',
-        's.serial_number',
-        's.fingerprint_sha256',
-        's.not_before',
-        's.not_after',
-        's.error',
-      );
     const result = new Map<string, SnapshotSummary>();
-    for (const r of rows) {
-      result.set(r.entity_ref, {
-        entityRef: r.entity_ref,
-        snapshotId: Number(r.id),
-        listener: r.listener,
-        probedAt: iso(r.probed_at),
-        serialNumber: r.serial_number ?? undefined,
-        fingerprintSha256: r.fingerprint_sha256 ?? undefined,
-        notBefore: isoOrUndefined(r.not_before),
-        notAfter: isoOrUndefined(r.not_after),
-        error: r.error ?? undefined,
-      });
+    let after: string | undefined;
+    // Pages in key order, yielding to the event loop in between: on SQLite
+    // the driver is synchronous, so one 10,000-row read (and its row
+    // conversion) held every request for a fleet rebuild's full duration.
+    for (;;) {
+      const query = this.db('queue_manager_status as st')
+        .join('probe_snapshots as s', 's.id', 'st.latest_snapshot_id')
+        .select(
+          'st.entity_ref',
+          's.id',
+          's.listener',
+          's.probed_at',
+          's.serial_number',
+          's.fingerprint_sha256',
+          's.not_before',
+          's.not_after',
+          's.error',
+        )
+        .orderBy('st.entity_ref')
+        .limit(SNAPSHOT_PAGE_SIZE);
+      if (after !== undefined) query.where('st.entity_ref', '>', after);
+      const rows = await query;
+      for (const r of rows) {
+        result.set(r.entity_ref, {
+          entityRef: r.entity_ref,
+          snapshotId: Number(r.id),
+          listener: r.listener,
+          probedAt: iso(r.probed_at),
+          serialNumber: r.serial_number ?? undefined,
+          fingerprintSha256: r.fingerprint_sha256 ?? undefined,
+          notBefore: isoOrUndefined(r.not_before),
+          notAfter: isoOrUndefined(r.not_after),
+          error: r.error ?? undefined,
+        });
+      }
+      if (rows.length < SNAPSHOT_PAGE_SIZE) break;
+      after = rows[rows.length - 1].entity_ref;
+      await new Promise<void>(resolve => setImmediate(resolve));
     }
     return result;
   }

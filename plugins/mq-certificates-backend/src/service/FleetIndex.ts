@@ -21,6 +21,8 @@ import type {
 
 /** A fleet row with what filtering and sorting need, computed once per build. */
 export interface FleetRow {
+  /** Position in FleetSnapshot.rows (index into visibility masks). */
+  index: number;
   qm: ManagedQueueManager;
   summary: QueueManagerSummary;
   /** Lower-case text the `q` filter searches. */
@@ -48,11 +50,64 @@ export const FLEET_STATES: FleetState[] = [
   'unknown',
 ];
 
-/** A built fleet: rows, and the same rows in each sort order (ascending). */
+/**
+ * A built fleet: rows, their row indices in each sort order (ascending), and
+ * per row the state (index into FLEET_STATES) and days left as typed
+ * arrays, so a request scans 10,000 numbers instead of 10,000 objects.
+ */
 export interface FleetSnapshot {
   rows: FleetRow[];
-  sorted: Record<FleetSortKey, FleetRow[]>;
+  order: Record<FleetSortKey, Int32Array>;
+  stateCodes: Uint8Array;
+  daysLeft: Float64Array;
+  /** Owner key (ref or bare name, lower case) → its rows. */
+  ownerIndex: Map<string, Int32Array>;
+  /**
+   * Every row's haystack joined with NUL (which no haystack contains), and
+   * where each row's part starts: the `q` filter is one indexOf scan of a
+   * flat string instead of 10,000 scattered string objects.
+   */
+  haystack: string;
+  haystackStarts: Int32Array;
   builtAt: number;
+  /**
+   * Per permission decision (its cache key), which rows it lets read: one
+   * byte per row. Callers with the same decision within one snapshot (a
+   * team's members, every admin) reuse it instead of evaluating 10,000
+   * entities again.
+   */
+  visibility: Map<string, Uint8Array>;
+}
+
+/** Rows built between two yields to the event loop. */
+const BUILD_SLICE = 1000;
+
+const yieldToEventLoop = () =>
+  new Promise<void>(resolve => setImmediate(resolve));
+
+/** Distinct decisions remembered per snapshot (10,000 rows: 10 kB each). */
+const VISIBILITY_CACHE_SIZE = 256;
+
+/** The rows `readable` lets read, computed once per snapshot and decision. */
+export function visibilityOf(
+  snapshot: FleetSnapshot,
+  readable: ((entity: FleetRow['qm']['entity']) => boolean) & {
+    cacheKey: string;
+  },
+): Uint8Array {
+  let mask = snapshot.visibility.get(readable.cacheKey);
+  if (!mask) {
+    mask = new Uint8Array(snapshot.rows.length);
+    for (const row of snapshot.rows) {
+      mask[row.index] = readable(row.qm.entity) ? 1 : 0;
+    }
+    if (snapshot.visibility.size >= VISIBILITY_CACHE_SIZE) {
+      // Maps iterate in insertion order: drop the oldest decision.
+      snapshot.visibility.delete(snapshot.visibility.keys().next().value!);
+    }
+    snapshot.visibility.set(readable.cacheKey, mask);
+  }
+  return mask;
 }
 
 const PENDING_ORDER = ['running', 'scheduled', 'awaiting-approval'];
@@ -81,6 +136,7 @@ export function buildFleetRow(
   job: RefreshJob | undefined,
   policy: Required<CertificatePolicy>,
   now: number,
+  index = 0,
 ): FleetRow {
   const { entity, spec } = qm;
   let evaluation: QueueManagerSummary['policy'];
@@ -149,6 +205,7 @@ export function buildFleetRow(
     ownerKeys.add(o.slice(o.indexOf('/') + 1));
   }
   return {
+    index,
     qm,
     summary,
     haystack: [
@@ -259,24 +316,58 @@ export class FleetIndex {
     ]);
     const nextJobs = nextJobPerEntity(jobs);
     const now = this.now();
-    const rows = items.map(qm =>
-      buildFleetRow(
+    // Built in slices with the event loop let in between: a rebuild runs in
+    // the background while requests are answered from the previous rows,
+    // and must not hold them for the whole 10,000-entity build.
+    const rows: FleetRow[] = new Array(items.length);
+    for (let index = 0; index < items.length; index++) {
+      const qm = items[index];
+      rows[index] = buildFleetRow(
         qm,
         snapshots.get(qm.entityRef),
         rotations.get(qm.entityRef),
         nextJobs.get(qm.entityRef),
         policy,
         now,
-      ),
-    );
+        index,
+      );
+      if (index % BUILD_SLICE === BUILD_SLICE - 1) await yieldToEventLoop();
+    }
+    const indices = async (compare: (a: FleetRow, b: FleetRow) => number) => {
+      await yieldToEventLoop();
+      return Int32Array.from([...rows].sort(compare), row => row.index);
+    };
+    const order = {
+      name: await indices(byName),
+      daysLeft: await indices(byDaysLeft),
+      state: await indices(byState),
+    };
+    const owners = new Map<string, number[]>();
+    const haystackStarts = new Int32Array(rows.length);
+    let offset = 0;
+    for (const row of rows) {
+      for (const key of row.ownerKeys) {
+        let list = owners.get(key);
+        if (!list) owners.set(key, (list = []));
+        list.push(row.index);
+      }
+      haystackStarts[row.index] = offset;
+      offset += row.haystack.length + 1;
+    }
     return {
       rows,
-      sorted: {
-        name: [...rows].sort(byName),
-        daysLeft: [...rows].sort(byDaysLeft),
-        state: [...rows].sort(byState),
-      },
+      order,
+      ownerIndex: new Map(
+        [...owners].map(([key, list]) => [key, Int32Array.from(list)]),
+      ),
+      haystack: rows.map(row => row.haystack).join('\u0000'),
+      haystackStarts,
+      stateCodes: Uint8Array.from(rows, row =>
+        FLEET_STATES.indexOf(row.summary.state),
+      ),
+      daysLeft: Float64Array.from(rows, row => row.daysLeft),
       builtAt: now,
+      visibility: new Map(),
     };
   }
 }
@@ -301,41 +392,93 @@ export const DEFAULT_ORDER: Record<FleetSortKey, 'asc' | 'desc'> = {
   name: 'asc',
 };
 
+/** Rows whose haystack contains `q` (lower case), by one scan of the joined haystack. */
+function textMatches(snapshot: FleetSnapshot, q: string): Uint8Array {
+  const { haystack, haystackStarts } = snapshot;
+  const matches = new Uint8Array(haystackStarts.length);
+  // A NUL in q could match across two rows; no single haystack has one.
+  if (q.includes('\u0000')) return matches;
+  let from = 0;
+  for (;;) {
+    const at = haystack.indexOf(q, from);
+    if (at < 0) break;
+    // The row whose part holds `at`: the last start at or before it.
+    let lo = 0;
+    let hi = haystackStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (haystackStarts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    matches[lo] = 1;
+    if (lo + 1 >= haystackStarts.length) break;
+    from = haystackStarts[lo + 1]; // one match per row is enough
+  }
+  return matches;
+}
+
+/** Rows owned by any of `owners` (lower case refs or bare names). */
+function ownerMatches(snapshot: FleetSnapshot, owners: string[]): Uint8Array {
+  const matches = new Uint8Array(snapshot.rows.length);
+  for (const owner of owners) {
+    for (const index of snapshot.ownerIndex.get(owner) ?? []) {
+      matches[index] = 1;
+    }
+  }
+  return matches;
+}
+
 /**
  * Filters, counts, sorts and pages a built fleet for one caller. `visible`
- * is the caller's read permission per row.
+ * holds the caller's read permission per row (see visibilityOf).
  */
 export function queryFleet(
   snapshot: FleetSnapshot,
   query: ParsedFleetQuery,
-  visible: (row: FleetRow) => boolean,
+  visible: Uint8Array,
 ): FleetResponse {
-  const counts = Object.fromEntries(FLEET_STATES.map(s => [s, 0])) as Record<
-    FleetState,
-    number
-  >;
+  const { rows, stateCodes, daysLeft } = snapshot;
   const owners = query.owners?.map(o => o.toLocaleLowerCase('en-US'));
   const q = query.q?.toLocaleLowerCase('en-US');
-  const states = query.states ? new Set(query.states) : undefined;
-  const ordered = snapshot.sorted[query.sort];
-  const matches: FleetRow[] = [];
-  for (let i = 0; i < ordered.length; i++) {
-    const row = ordered[query.order === 'asc' ? i : ordered.length - 1 - i];
-    if (owners && !owners.some(o => row.ownerKeys.has(o))) continue;
-    if (q && !row.haystack.includes(q)) continue;
-    // Infinity (no known expiry) never passes: "at most N days" needs a date.
-    if (query.maxDaysLeft !== undefined && !(row.daysLeft <= query.maxDaysLeft))
-      continue;
-    if (!visible(row)) continue;
-    counts[row.summary.state] += 1;
-    if (states && !states.has(row.summary.state)) continue;
-    matches.push(row);
+  // Owner and text filters as row masks, so the loop reads only typed arrays.
+  const byOwner = owners ? ownerMatches(snapshot, owners) : undefined;
+  const byText = q ? textMatches(snapshot, q) : undefined;
+  const { maxDaysLeft } = query;
+  const wanted = new Uint8Array(FLEET_STATES.length).fill(query.states ? 0 : 1);
+  for (const state of query.states ?? []) {
+    wanted[FLEET_STATES.indexOf(state)] = 1;
   }
+  const perState = new Uint32Array(FLEET_STATES.length);
+  const order = snapshot.order[query.sort];
+  const asc = query.order === 'asc';
+  const last = order.length - 1;
+  const end = query.offset + query.limit;
+  // Only the requested page is collected; the rest is counted.
+  const items: QueueManagerSummary[] = [];
+  let totalCount = 0;
+  for (let i = 0; i <= last; i++) {
+    const index = order[asc ? i : last - i];
+    if (visible[index] !== 1) continue;
+    // Infinity (no known expiry) never passes: "at most N days" needs a date.
+    if (maxDaysLeft !== undefined && !(daysLeft[index] <= maxDaysLeft)) {
+      continue;
+    }
+    if (byOwner && byOwner[index] !== 1) continue;
+    if (byText && byText[index] !== 1) continue;
+    const code = stateCodes[index];
+    perState[code] += 1;
+    if (wanted[code] !== 1) continue;
+    if (totalCount >= query.offset && totalCount < end) {
+      items.push(rows[index].summary);
+    }
+    totalCount += 1;
+  }
+  const counts = Object.fromEntries(
+    FLEET_STATES.map((state, code) => [state, perState[code]]),
+  ) as Record<FleetState, number>;
   return {
-    items: matches
-      .slice(query.offset, query.offset + query.limit)
-      .map(r => r.summary),
-    totalCount: matches.length,
+    items,
+    totalCount,
     offset: query.offset,
     limit: query.limit,
     counts,

@@ -32,7 +32,12 @@ import type { MqCertificatesBackendSettings } from '../config';
 import type { MqCertificatesStore } from '../database/MqCertificatesStore';
 import type { MqCertificatesRuntime } from '../runtime/types';
 import { MqCertificatesAuthorizer } from './authorization';
-import { FleetIndex, ParsedFleetQuery, queryFleet } from './FleetIndex';
+import {
+  FleetIndex,
+  ParsedFleetQuery,
+  queryFleet,
+  visibilityOf,
+} from './FleetIndex';
 import { Journal } from './Journal';
 import {
   ManagedQueueManager,
@@ -116,9 +121,11 @@ export class MqCertificatesService {
     credentials: BackstageCredentials,
     query: ParsedFleetQuery,
   ): Promise<FleetResponse> {
-    const visible = await this.options.authorizer.readableEntities(credentials);
+    const readable = await this.options.authorizer.readableEntities(
+      credentials,
+    );
     const snapshot = await this.options.fleet.get();
-    return queryFleet(snapshot, query, row => visible(row.qm.entity));
+    return queryFleet(snapshot, query, visibilityOf(snapshot, readable));
   }
 
   async getQueueManager(

@@ -55,6 +55,66 @@ const catalogRuleset: PermissionRuleset<Entity> = (() => {
   };
 })();
 const applyCatalogConditions = createConditionAuthorizer(catalogRuleset);
+
+/** An entity with every field a catalog rule reads, for validating a condition. */
+const STUB_ENTITY: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'stub',
+    namespace: 'default',
+    annotations: {},
+    labels: {},
+    tags: [],
+  },
+  spec: {},
+  relations: [],
+};
+
+/**
+ * Compiles catalog conditions into one predicate for many entities. The
+ * framework's authorizer validates each rule's parameters on every call
+ * (a zod parse per entity and condition), which dominated the fleet
+ * endpoint at 10,000 entities; here each condition is validated once, by
+ * the framework itself on a stub entity, and the rules' `apply` run
+ * directly afterwards with the same all/any/not semantics.
+ */
+function compileCatalogConditions(
+  criteria: PermissionCriteria<PermissionCondition>,
+): (entity: Entity) => boolean {
+  if ('allOf' in criteria) {
+    const parts = criteria.allOf.map(compileCatalogConditions);
+    return entity => parts.every(part => part(entity));
+  }
+  if ('anyOf' in criteria) {
+    const parts = criteria.anyOf.map(compileCatalogConditions);
+    return entity => parts.some(part => part(entity));
+  }
+  if ('not' in criteria) {
+    const inner = compileCatalogConditions(criteria.not);
+    return entity => !inner(entity);
+  }
+  applyCatalogConditions(
+    {
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: criteria,
+    },
+    STUB_ENTITY,
+  ); // throws InputError for invalid parameters, as the framework would
+  const rule = catalogRuleset.getRuleByName(criteria.rule);
+  const params = criteria.params ?? {};
+  return entity => rule.apply(entity, params);
+}
+
+/**
+ * Which entities a caller may read. `cacheKey` is equal for callers with
+ * the same decision, so the fleet can reuse a computed visibility.
+ */
+export type ReadableEntities = ((entity: Entity) => boolean) & {
+  cacheKey: string;
+};
 const knownRuleNames = new Set(
   Object.values(catalogPermissionRules).map(rule => rule.name),
 );
@@ -125,12 +185,14 @@ export class MqCertificatesAuthorizer {
    */
   async readableEntities(
     credentials: BackstageCredentials,
-  ): Promise<(entity: Entity) => boolean> {
+  ): Promise<ReadableEntities> {
     const [decision] = await this.permissions.authorizeConditional(
       [{ permission: mqCertificateReadPermission }],
       { credentials },
     );
-    if (decision.result === AuthorizeResult.ALLOW) return () => true;
+    if (decision.result === AuthorizeResult.ALLOW) {
+      return Object.assign(() => true, { cacheKey: 'allow' });
+    }
     if (decision.result !== AuthorizeResult.CONDITIONAL) {
       throw new NotAllowedError(
         `you may not see queue-manager certificates (permission ${mqCertificateReadPermission.name}); ask your Backstage administrator`,
@@ -146,6 +208,8 @@ export class MqCertificatesAuthorizer {
         `the permission policy answered ${mqCertificateReadPermission.name} with a catalog rule this plugin cannot apply to a list; use the catalog's built-in rules (e.g. isEntityOwner) for this permission`,
       );
     }
-    return entity => applyCatalogConditions(decision, entity);
+    return Object.assign(compileCatalogConditions(decision.conditions), {
+      cacheKey: JSON.stringify(decision.conditions),
+    });
   }
 }
