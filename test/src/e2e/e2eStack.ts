@@ -20,7 +20,12 @@ import {
   NodeTlsProbe,
   probeQueueManager,
 } from '@mqcert/plugin-mq-certificates-node';
-import { startDemoStack, type DemoStack } from '../../demo';
+import {
+  startDemoPortal,
+  startDemoStack,
+  type DemoPortal,
+  type DemoStack,
+} from '../../demo';
 import {
   BackstageApiClient,
   guestClient,
@@ -113,6 +118,8 @@ export async function eventually<T>(
 /** A running stack plus signed-in clients and readers. */
 export interface E2eStack {
   stack: DemoStack;
+  /** The portal frontend too, when started with `frontend: true` (browser tests). */
+  portal?: DemoPortal;
   /** Every HTTP response the tests received (for the secret audit). */
   responses: RecordedResponse[];
   /** The guest user (owner of qm1 and qm2 through mq-admins). */
@@ -154,6 +161,8 @@ export async function startE2eStack(
     /** Enable the test-only sign-in provider (second owner, outsider). */
     testUsers?: boolean;
     dataDir?: string;
+    /** Also serve the portal frontend at stack.urls.frontend (browser tests). */
+    frontend?: boolean;
   } = {},
 ): Promise<E2eStack> {
   const dataDir =
@@ -174,7 +183,7 @@ export async function startE2eStack(
   const restoreEnv = () => {
     if (nodeEnv !== undefined) process.env.NODE_ENV = nodeEnv;
   };
-  const stack = await startDemoStack({
+  const stackOptions = {
     ports: {
       backend: 0,
       frontend: 0,
@@ -186,10 +195,19 @@ export async function startE2eStack(
     },
     dataDir,
     config: config as any,
-  }).catch(e => {
+  };
+  let portal: DemoPortal | undefined;
+  const stack = await (options.frontend
+    ? startDemoPortal(stackOptions).then(p => {
+        portal = p;
+        return p.stack;
+      })
+    : startDemoStack(stackOptions)
+  ).catch(e => {
     restoreEnv();
     throw e;
   });
+  const stopStack = () => (portal ?? stack).stop();
   const responses: RecordedResponse[] = [];
   const baseUrl = stack.urls.backend;
   try {
@@ -227,6 +245,7 @@ export async function startE2eStack(
     };
     const e2e: E2eStack = {
       stack,
+      portal,
       responses,
       guest,
       tasks: new ScaffolderTaskClient(guest),
@@ -288,7 +307,7 @@ export async function startE2eStack(
         );
       },
       async stop() {
-        await stack.stop();
+        await stopStack();
         restoreEnv();
         if (!options.dataDir) {
           fs.rmSync(dataDir, { recursive: true, force: true });
@@ -297,7 +316,7 @@ export async function startE2eStack(
     };
     return e2e;
   } catch (e) {
-    await stack.stop();
+    await stopStack();
     restoreEnv();
     throw e;
   }
