@@ -65,6 +65,7 @@ describe('FleetSweep', () => {
       }
     };
     const sent: NotificationSendOptions[] = [];
+    let failures = 0;
     const settings = readMqCertificatesBackendSettings(
       new ConfigReader({
         mqCertificates: { sweep: { concurrency: 2, probeTimeout: '50ms' } },
@@ -81,7 +82,15 @@ describe('FleetSweep', () => {
       runtime: () => ({ probeQueueManager } as any),
       settings,
       logger: mockServices.logger.mock(),
-      notifications: { send: async o => void sent.push(o) },
+      notifications: {
+        send: async o => {
+          if (failures > 0) {
+            failures -= 1;
+            throw new Error('notifications backend unavailable');
+          }
+          sent.push(o);
+        },
+      },
     });
     return {
       store,
@@ -89,6 +98,9 @@ describe('FleetSweep', () => {
       world,
       serials,
       sent,
+      failNextSends: (n: number) => {
+        failures = n;
+      },
       maxInFlight: () => maxInFlight,
     };
   }
@@ -147,6 +159,21 @@ describe('FleetSweep', () => {
     t.world.QM1 = 10;
     await t.sweep.run();
     expect(t.sent).toHaveLength(4);
+  });
+
+  it('tries a notification again on the next sweep when sending failed', async () => {
+    const t = await setup();
+    await t.sweep.run();
+    t.world.QM1 = 3; // expiring
+    t.failNextSends(1);
+    expect(await t.sweep.run()).toMatchObject({ notified: 0 });
+    expect(t.sent).toHaveLength(0);
+    expect(await t.sweep.run()).toMatchObject({ notified: 1 });
+    expect(t.sent.map(s => s.payload.title)).toEqual([
+      'QM1: TLS certificate expires soon',
+    ]);
+    await t.sweep.run(); // told now: no repeat
+    expect(t.sent).toHaveLength(1);
   });
 
   it('notifies when the served certificate differs from the last verified rotation', async () => {

@@ -186,31 +186,31 @@ export class FleetSweep {
     });
     let count = 0;
     if (decision.crossedInto && evaluation) {
-      if (
-        await this.notify(qm, () =>
-          stateNotification({
-            entityRef: qm.entityRef,
-            queueManager: spec.queueManager,
-            state: decision.crossedInto!,
-            served,
-            evaluation: evaluation!,
-          }),
-        )
-      )
-        count += 1;
+      const outcome = await this.notify(qm, () =>
+        stateNotification({
+          entityRef: qm.entityRef,
+          queueManager: spec.queueManager,
+          state: decision.crossedInto!,
+          served,
+          evaluation: evaluation!,
+        }),
+      );
+      if (outcome === 'sent') count += 1;
+      // Not remembered when sending failed, so the next sweep tries again;
+      // otherwise the owner would never hear of this crossing.
+      if (outcome === 'failed') delete decision.remember.state;
     }
     if (decision.mismatchSerial && lastVerified) {
-      if (
-        await this.notify(qm, () =>
-          mismatchNotification({
-            entityRef: qm.entityRef,
-            queueManager: spec.queueManager,
-            served,
-            lastVerified,
-          }),
-        )
-      )
-        count += 1;
+      const outcome = await this.notify(qm, () =>
+        mismatchNotification({
+          entityRef: qm.entityRef,
+          queueManager: spec.queueManager,
+          served,
+          lastVerified,
+        }),
+      );
+      if (outcome === 'sent') count += 1;
+      if (outcome === 'failed') delete decision.remember.mismatchSerial;
     }
     if (Object.keys(decision.remember).length) {
       await store.setNotified(qm.entityRef, decision.remember);
@@ -218,32 +218,36 @@ export class FleetSweep {
     return { count, unreachable: Boolean(served.error) };
   }
 
-  /** Sends to the entity's owners; false when there is nobody or sending failed. */
+  /**
+   * Sends to the entity's owners: `skipped` when notifications are off or
+   * there is nobody to tell (retrying would not help), `failed` when the
+   * notifications backend refused or could not be reached.
+   */
   private async notify(
     qm: ManagedQueueManager,
     payload: () => NotificationPayload,
-  ): Promise<boolean> {
+  ): Promise<'sent' | 'skipped' | 'failed'> {
     const { notifications, settings, logger } = this.options;
-    if (!notifications || !settings.sweep.notifications) return false;
+    if (!notifications || !settings.sweep.notifications) return 'skipped';
     if (!qm.owners.length) {
       logger.warn(
         `${qm.entityRef} has no owner to notify; set spec.owner on the entity`,
       );
-      return false;
+      return 'skipped';
     }
     try {
       await notifications.send({
         recipients: { type: 'entity', entityRef: qm.owners },
         payload: payload(),
       });
-      return true;
+      return 'sent';
     } catch (e) {
       logger.warn(
         `could not notify the owners of ${qm.entityRef}: ${
           (e as Error).message
         }; is the notifications backend installed?`,
       );
-      return false;
+      return 'failed';
     }
   }
 }
