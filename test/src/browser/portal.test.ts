@@ -176,6 +176,16 @@ describeWithTools(['chromium'], 'the portal in Chromium (demo stack)', () => {
       name: 'Approve the refresh of QM2?',
     });
     await dialog.waitFor();
+    // The dialog fades in; picture it once the fade has ended.
+    await page.waitForFunction(() => {
+      const faded = (el: Element | null): boolean =>
+        !!el &&
+        (getComputedStyle(el).opacity !== '1' || faded(el.parentElement));
+      const backdrop = document.querySelector('.MuiBackdrop-root');
+      return (
+        !faded(document.querySelector('[role="dialog"]')) && !faded(backdrop)
+      );
+    });
     await expect(dialog.innerText()).resolves.toContain(rotation.serialNumber);
     await screenshot(page, 'approval');
     await expectAllControlsNamed();
