@@ -10,6 +10,7 @@ import {
   DEFAULT_ORDER,
   FLEET_STATES,
   FleetIndex,
+  fleetResponseJson,
   FleetRow,
   FleetState,
   ParsedFleetQuery,
@@ -164,6 +165,9 @@ describe('FleetIndex and queryFleet', () => {
             ...partial,
           };
           const got = queryFleet(snapshot, query, mask);
+          // Twice: the second from the rows' cached JSON.
+          expect(fleetResponseJson(got)).toBe(JSON.stringify(got));
+          expect(fleetResponseJson(got)).toBe(JSON.stringify(got));
           const want = naive(snapshot.rows, query, visible);
           expect({
             query,

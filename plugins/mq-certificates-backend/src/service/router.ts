@@ -7,7 +7,7 @@ import {
 import type { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { DEFAULT_ORDER, FleetState } from './FleetIndex';
+import { DEFAULT_ORDER, FleetState, fleetResponseJson } from './FleetIndex';
 import { MqCertificatesService } from './MqCertificatesService';
 import {
   cancelRefreshJobSchema,
@@ -94,7 +94,7 @@ export async function createRouter(options: {
         limit: query.limit,
       }),
     );
-    res.json(result);
+    res.type('application/json').send(fleetResponseJson(result));
   });
 
   router.get('/v1/queue-managers/:kind/:namespace/:name', async (req, res) => {
