@@ -125,7 +125,7 @@ async function main(): Promise<number> {
   watchLaunchers(() => onSignal('npm ended'));
 
   console.log(
-    `Starting the demo (data folder ${dataDir}); the first page compile takes a minute on a small machine…`,
+    `Starting the demo (data folder ${dataDir}); about half a minute on a small machine…`,
   );
   const started = Date.now();
   let portal;
