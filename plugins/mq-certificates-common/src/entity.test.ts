@@ -196,6 +196,15 @@ describe('parseQueueManagerEntity', () => {
       { [A.deployTarget]: 'rm -rf /' },
       /annotation mqcert.io\/deploy-target: 'rm -rf \/' is not a configuration name/,
     ],
+    [
+      // A '.' would split the app-config key the target is read under.
+      { [A.deployTarget]: 'mq.east' },
+      /annotation mqcert.io\/deploy-target: 'mq.east' is not a configuration name/,
+    ],
+    [
+      { [A.mqAdmin]: 'qm1.rest' },
+      /annotation mqcert.io\/mq-admin: 'qm1.rest' is not a configuration name/,
+    ],
   ])('rejects %j', (extra, message) => {
     const annotations: Record<string, string> = {
       [A.queueManager]: 'QM1',

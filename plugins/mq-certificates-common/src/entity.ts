@@ -305,10 +305,13 @@ export function parseQueueManagerEntity(entity: Entity): QueueManagerSpec {
   const simpleName = (key: string, example: string) => {
     const v = a[key]?.trim();
     if (!v) return undefined;
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(v)) {
+    // The same rule as the node library's deploy targets and MQSC
+    // connections: a '.' would split the app-config key the name is read
+    // under (mqCertificates.deployTargets.<name>).
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(v)) {
       fail(
         key,
-        `'${v}' is not a configuration name (letters, digits, '.', '_', '-')`,
+        `'${v}' is not a configuration name (letters, digits, '_', '-')`,
         example,
       );
     }
