@@ -52,7 +52,7 @@ export async function startDemoPortal(
     backend: await pick(options.ports?.backend, 7007),
     frontend: await pick(options.ports?.frontend, 3000),
   };
-  // Fail before a minute of compiling, with the port named.
+  // Fail before the compile starts, with the port named.
   await assertPortFree(ports.frontend, 'demo frontend (app.baseUrl)');
   await assertPortFree(ports.backend, 'demo backend (backend.baseUrl)');
   const ownsDataDir = !options.dataDir;
