@@ -27,6 +27,11 @@ export const MQ_CERT_ANNOTATIONS = {
   keyRepository: 'mqcert.io/key-repository',
   /** `p12` (default) or `kdb`. */
   keyRepositoryFormat: 'mqcert.io/key-repository-format',
+  /**
+   * PKCS#12 protection profile for `p12` repositories: `aes256` (default;
+   * MQ 9.3.5+, OpenSSL 3, Java 17) or `compat-3des` (older GSKit, Java 8).
+   */
+  pkcs12Profile: 'mqcert.io/pkcs12-profile',
   /** Name of an MQSC connection in app-config (`mqCertificates.mqAdmin`). */
   mqAdmin: 'mqcert.io/mq-admin',
   /** Maintenance window, e.g. `Sun 02:00-04:00 Europe/London`. */

@@ -20,7 +20,7 @@ function entity(annotations: Record<string, string>): Entity {
 describe('MQ_CERT_ANNOTATIONS', () => {
   it('all share the mqcert.io/ prefix', () => {
     for (const v of Object.values(A))
-      expect(v).toMatch(/^mqcert\.io\/[a-z-]+$/);
+      expect(v).toMatch(/^mqcert\.io\/[a-z0-9-]+$/);
     expect(A.queueManager).toBe('mqcert.io/queue-manager');
     expect(A.refreshApproval).toBe('mqcert.io/refresh-approval');
   });
@@ -37,6 +37,7 @@ describe('MQ_CERT_ANNOTATIONS: the keys issue 2 fixes', () => {
     ['deployTarget', 'mqcert.io/deploy-target'],
     ['keyRepository', 'mqcert.io/key-repository'],
     ['keyRepositoryFormat', 'mqcert.io/key-repository-format'],
+    ['pkcs12Profile', 'mqcert.io/pkcs12-profile'],
     ['mqAdmin', 'mqcert.io/mq-admin'],
     ['maintenanceWindow', 'mqcert.io/maintenance-window'],
     ['refreshApproval', 'mqcert.io/refresh-approval'],
@@ -100,6 +101,7 @@ describe('parseQueueManagerEntity', () => {
         [A.deployTarget]: 'local-demo',
         [A.keyRepository]: 'qm2/ssl/key.p12',
         [A.keyRepositoryFormat]: 'KDB',
+        [A.pkcs12Profile]: 'Compat-3DES',
         [A.mqAdmin]: 'qm2-rest',
         [A.maintenanceWindow]: 'Sun 02:00-04:00 Europe/London',
         [A.refreshApproval]: 'required',
@@ -131,6 +133,7 @@ describe('parseQueueManagerEntity', () => {
     });
     expect(spec.keyRepository).toBe('qm2/ssl/key');
     expect(spec.keyRepositoryFormat).toBe('kdb');
+    expect(spec.pkcs12Profile).toBe('compat-3des');
     expect(spec.maintenanceWindow?.rules).toHaveLength(1);
     expect(spec.refreshApproval).toBe('required');
     expect(spec.keyGeneration).toBe('host');
@@ -187,6 +190,10 @@ describe('parseQueueManagerEntity', () => {
     ],
     [{ [A.keyRepository]: 'qm1/../../etc/key' }, /must not contain '..'/],
     [{ [A.keyRepositoryFormat]: 'jks' }, /'jks' is not p12 or kdb/],
+    [
+      { [A.pkcs12Profile]: 'des' },
+      /annotation mqcert.io\/pkcs12-profile: 'des' is not aes256 or compat-3des/,
+    ],
     [{ [A.refreshApproval]: 'maybe' }, /'maybe' is not required or none/],
     [
       { [A.maintenanceWindow]: 'Sun 2-4' },

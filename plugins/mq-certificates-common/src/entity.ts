@@ -13,6 +13,15 @@ import { MaintenanceWindow, parseMaintenanceWindow } from './maintenanceWindow';
 /** Key repository formats. @public */
 export type KeyRepositoryFormat = 'p12' | 'kdb';
 
+/**
+ * The PKCS#12 protection profiles the key repository builder knows (the
+ * node library documents who reads each). @public
+ */
+export const PKCS12_PROFILE_NAMES = ['aes256', 'compat-3des'] as const;
+
+/** One of {@link PKCS12_PROFILE_NAMES}. @public */
+export type Pkcs12ProfileName = (typeof PKCS12_PROFILE_NAMES)[number];
+
 /** A TLS channel of a queue manager. @public */
 export interface QueueManagerTlsChannel {
   name: string;
@@ -43,6 +52,8 @@ export interface QueueManagerSpec {
   /** Path stem of the live key repository, relative to the target root, no extension. */
   keyRepository?: string;
   keyRepositoryFormat: KeyRepositoryFormat;
+  /** The entity's PKCS#12 profile (`mqcert.io/pkcs12-profile`); unset means the builder's default. */
+  pkcs12Profile?: Pkcs12ProfileName;
   mqAdmin?: string;
   maintenanceWindow?: MaintenanceWindow;
   refreshApproval: 'required' | 'none';
@@ -273,6 +284,18 @@ export function parseQueueManagerEntity(entity: Entity): QueueManagerSpec {
     fail(A.keyRepositoryFormat, `'${format}' is not p12 or kdb`, 'p12');
   }
 
+  const profile = a[A.pkcs12Profile]?.trim().toLowerCase() || undefined;
+  if (
+    profile !== undefined &&
+    !(PKCS12_PROFILE_NAMES as readonly string[]).includes(profile)
+  ) {
+    fail(
+      A.pkcs12Profile,
+      `'${profile}' is not ${PKCS12_PROFILE_NAMES.join(' or ')}`,
+      'compat-3des',
+    );
+  }
+
   const approval = (a[A.refreshApproval]?.trim().toLowerCase() ||
     'none') as string;
   if (approval !== 'required' && approval !== 'none') {
@@ -343,6 +366,7 @@ export function parseQueueManagerEntity(entity: Entity): QueueManagerSpec {
       ? validateKeyRepositoryStem(a[A.keyRepository])
       : undefined,
     keyRepositoryFormat: format as KeyRepositoryFormat,
+    pkcs12Profile: profile as Pkcs12ProfileName | undefined,
     mqAdmin: simpleName(A.mqAdmin, 'qm1-rest'),
     maintenanceWindow,
     refreshApproval: approval as 'required' | 'none',

@@ -302,6 +302,37 @@ describe('a rotation through the four steps', () => {
     }
   });
 
+  it("builds with the entity's PKCS#12 profile unless the run chooses one", async () => {
+    const entityProfile = createTestSetup({
+      entities: [
+        qmEntity('qm1', { 'mqcert.io/pkcs12-profile': 'compat-3des' }),
+      ],
+    });
+    try {
+      const step = entityProfile.step();
+      await runIssueStep(entityProfile.env, step, { entityRef: QM1 });
+      const built = await runBuildStep(entityProfile.env, step, {
+        entityRef: QM1,
+      });
+      expect(built.profile).toBe('compat-3des');
+      const overridden = entityProfile.step({ taskId: 'task-2' });
+      await runIssueStep(entityProfile.env, overridden, { entityRef: QM1 });
+      const chosen = await runBuildStep(entityProfile.env, overridden, {
+        entityRef: QM1,
+        profile: 'aes256',
+      });
+      expect(chosen.profile).toBe('aes256');
+    } finally {
+      entityProfile.cleanup();
+    }
+    // Without the annotation: the default.
+    const step = t.step();
+    await runIssueStep(t.env, step, { entityRef: QM1 });
+    expect((await runBuildStep(t.env, step, { entityRef: QM1 })).profile).toBe(
+      'aes256',
+    );
+  });
+
   it('writes nothing anywhere in a dry run, and reports the whole plan', async () => {
     const out = await runRotate(t.env, t.step({ isDryRun: true }), {
       entityRef: QM1,

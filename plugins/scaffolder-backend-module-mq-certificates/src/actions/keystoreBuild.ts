@@ -142,9 +142,12 @@ export async function runBuildStep(
   const { spec } = await loadQueueManager(env, step, input.entityRef);
   const entityRef = spec.entityRef;
   const format = chooseFormat(input.format, spec.keyRepositoryFormat);
+  // The run's choice, else the entity's (mqcert.io/pkcs12-profile), else the default.
   const profile =
     format === 'p12' || input.profile
-      ? pkcs12Profile(input.profile || DEFAULT_PKCS12_PROFILE).name
+      ? pkcs12Profile(
+          input.profile || spec.pkcs12Profile || DEFAULT_PKCS12_PROFILE,
+        ).name
       : undefined;
   const folder = workspaceFolder(entityRef);
   const base = path.posix.basename(spec.keyRepository ?? 'key');

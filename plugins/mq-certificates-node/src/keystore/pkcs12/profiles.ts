@@ -1,8 +1,10 @@
 import { InputError } from '@backstage/errors';
+import type { Pkcs12ProfileName } from '@mqcert/plugin-mq-certificates-common';
 import type { PbeScheme } from './pbe';
 
-/** Names of the PKCS#12 profiles. */
-export type Pkcs12ProfileName = 'compat-3des' | 'aes256';
+// The names live in the common library, so entity annotations are checked
+// against the same list the builder has profiles for.
+export type { Pkcs12ProfileName };
 
 /** How a PKCS#12 file is protected, and who reads it. */
 export interface Pkcs12Profile {
