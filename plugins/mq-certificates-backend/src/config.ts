@@ -2,8 +2,12 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
+import { durationToMilliseconds, type JsonObject } from '@backstage/types';
 import {
   CertificatePolicy,
   resolveCertificatePolicy,
@@ -72,11 +76,16 @@ function schedule(
   key: string,
   fallback: SchedulerServiceTaskScheduleDefinition,
 ): SchedulerServiceTaskScheduleDefinition {
-  return config?.has(key)
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig(key),
-      )
-    : fallback;
+  if (!config?.has(key)) return fallback;
+  // Each field the administrator gives replaces the default's; the others
+  // keep their defaults (a schedule with only `frequency` is complete).
+  const given = config.getConfig(key).get<JsonObject>();
+  return readSchedulerServiceTaskScheduleDefinitionFromConfig(
+    new ConfigReader(
+      { ...(fallback as unknown as JsonObject), ...given },
+      `${PREFIX}.${key}`,
+    ),
+  );
 }
 
 /** Reads `mqCertificates.*` backend settings with their defaults. @public */
