@@ -6,7 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   createAtScheduler,
-  readAtSchedulerOptions,
+  readHostRunmqscPath,
   renderCutoverJobScript,
 } from '@mqcert/plugin-mq-certificates-node';
 import { createMqCertificateActions } from './actions';
@@ -36,9 +36,9 @@ export const scaffolderModuleMqCertificates = createBackendModule({
       async init({ scaffolder, ...deps }) {
         const { config } = deps;
         // Host mode (`at` on the MQ host): the target's `at` settings
-        // (mqCertificates.deployTargets.<name>.at) over its command runner.
-        const atConfigPath = (target: string) =>
-          `mqCertificates.deployTargets.${target}.at`;
+        // (mqCertificates.deployTargets.<name>.at) over its command runner,
+        // read by the node library so the backend (which lists, cancels and
+        // rolls back these jobs) reads them the same way.
         const environment = createMqActionsEnvironment({
           ...deps,
           hostMode: {
@@ -48,12 +48,7 @@ export const scaffolderModuleMqCertificates = createBackendModule({
               renderCutoverJobScript({
                 ...request,
                 runmqscPath: request.deployTarget
-                  ? readAtSchedulerOptions(
-                      config.getOptionalConfig(
-                        atConfigPath(request.deployTarget),
-                      ),
-                      atConfigPath(request.deployTarget),
-                    ).runmqscPath
+                  ? readHostRunmqscPath(request.deployTarget, config)
                   : undefined,
               }),
           },

@@ -49,6 +49,26 @@ function validateJobId(id: unknown): string {
 }
 
 /**
+ * The host's clock (`date -u +%s` over `runner`), or undefined when it
+ * cannot be read. at runs a job when the *host's* clock reaches its time, so
+ * whether a job can have run is a question for this clock, not the backend's.
+ *
+ * @public
+ */
+export async function readHostClock(
+  runner: CommandRunner,
+  timeoutMs = 30_000,
+): Promise<Date | undefined> {
+  const r = await runner
+    .run('date', ['-u', '+%s'], { timeoutMs })
+    .catch(() => undefined);
+  const text = r?.stdout.trim() ?? '';
+  return r?.exitCode === 0 && /^\d{9,12}$/.test(text)
+    ? new Date(Number(text) * 1000)
+    : undefined;
+}
+
+/**
  * Host-side deferred runs with `at`, over any CommandRunner (SSH in
  * production). The job script goes on at's standard input, never into its
  * command line; the time is `TZ=UTC at -t CCYYMMDDhhmm`.
@@ -257,12 +277,8 @@ export class CommandAtScheduler implements AtScheduler {
   /** Refuses a minute that is not in the future on the backend's or the host's clock. */
   private async refusePast(minute: Date): Promise<void> {
     const local = (this.options.now ?? (() => new Date()))().getTime();
-    let host = local;
-    const r = await this.runner
-      .run('date', ['-u', '+%s'], { timeoutMs: this.timeoutMs })
-      .catch(() => undefined);
-    const seconds = Number(r?.stdout.trim());
-    if (r?.exitCode === 0 && Number.isInteger(seconds)) host = seconds * 1000;
+    const host =
+      (await readHostClock(this.runner, this.timeoutMs))?.getTime() ?? local;
     const now = Math.max(local, host);
     if (minute.getTime() <= now) {
       throw new InputError(

@@ -1,9 +1,16 @@
 export {
   CommandAtScheduler,
   DEFAULT_ATD_CHECK,
+  readHostClock,
   type AtSchedulerOptions,
 } from './CommandAtScheduler';
-export { createAtScheduler, readAtSchedulerOptions } from './createAtScheduler';
+export {
+  createAtScheduler,
+  createHostMqscRunner,
+  describeDeployTargetHost,
+  readAtSchedulerOptions,
+  readHostRunmqscPath,
+} from './createAtScheduler';
 export {
   renderCutoverJobScript,
   type CutoverJobScriptRequest,
