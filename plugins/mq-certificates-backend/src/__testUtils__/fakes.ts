@@ -18,7 +18,11 @@ import {
   QueueManagerSpec,
   ServedCertificate,
 } from '@mqcert/plugin-mq-certificates-common';
+import { NotFoundError } from '@backstage/errors';
 import {
+  AtJob,
+  AtScheduler,
+  CommandResult,
   createCertificate,
   DeployTarget,
   KeystoreFile,
@@ -162,10 +166,44 @@ export class FakeDeployTarget implements DeployTarget {
   hostPath(relativePath: string) {
     return `/var/mqm/${relativePath}`;
   }
+  /** The host's clock as `date -u +%s` reports it (undefined: date prints nothing). */
+  hostClock?: Date;
+  closed = 0;
   readonly commands = {
-    run: async () => ({ exitCode: 0, stdout: '', stderr: '' }),
+    run: async (command: string): Promise<CommandResult> =>
+      command === 'date' && this.hostClock
+        ? {
+            exitCode: 0,
+            stdout: `${Math.floor(this.hostClock.getTime() / 1000)}\n`,
+            stderr: '',
+          }
+        : { exitCode: 0, stdout: '', stderr: '' },
   };
-  async close() {}
+  async close() {
+    this.closed += 1;
+  }
+}
+
+/** The at queue of the fake host: what atq lists and atrm removes, with failures on demand. */
+export class FakeAtScheduler implements AtScheduler {
+  readonly jobs = new Map<string, AtJob>();
+  readonly removed: string[] = [];
+  listFailure?: Error;
+  cancelFailure?: Error;
+  async schedule(): Promise<never> {
+    throw new Error('not used by the backend');
+  }
+  async list(): Promise<AtJob[]> {
+    if (this.listFailure) throw this.listFailure;
+    return [...this.jobs.values()];
+  }
+  async cancel(id: string): Promise<void> {
+    if (this.cancelFailure) throw this.cancelFailure;
+    if (!this.jobs.delete(id)) {
+      throw new NotFoundError(`at job ${id} does not exist on the fake host`);
+    }
+    this.removed.push(id);
+  }
 }
 
 // ------------------------------------------------------------ queue manager
@@ -320,9 +358,39 @@ export class FakeRuntime implements MqCertificatesRuntime {
       throw new Error(`no fake queue manager for connection ${connection}`);
     return qm.runner;
   }
+  readonly at = new FakeAtScheduler();
+  /** When set, opening the deploy target fails with it (host unreachable). */
+  targetFailure?: Error;
+  /** Queue managers reached with runmqsc over the deploy target (no mq-admin). */
+  readonly hostMqscTargets: string[] = [];
   async getDeployTarget(name: string): Promise<DeployTarget> {
+    if (this.targetFailure) throw this.targetFailure;
     if (name !== this.target.name) throw new Error(`no deploy target ${name}`);
     return this.target;
+  }
+  async getAtScheduler(target: DeployTarget): Promise<AtScheduler> {
+    if (target !== this.target) throw new Error('not the fake target');
+    return this.at;
+  }
+  async getHostMqscRunner(target: DeployTarget): Promise<MqscRunner> {
+    // The fake host runs every fake queue manager (one per test in practice).
+    const [qm] = [...this.queueManagers.values()];
+    if (!qm) throw new Error('no fake queue manager on the host');
+    this.hostMqscTargets.push(target.name);
+    return qm.runner;
+  }
+  /** The runtime's functions bound to this fake, for the extension point (which copies own properties). */
+  parts(): MqCertificatesRuntime {
+    return {
+      getMqscRunner: c => this.getMqscRunner(c),
+      getDeployTarget: n => this.getDeployTarget(n),
+      getAtScheduler: t => this.getAtScheduler(t),
+      getHostMqscRunner: t => this.getHostMqscRunner(t),
+      getKeystoreFormat: () => this.getKeystoreFormat(),
+      getVaultClient: () => this.getVaultClient(),
+      readKeystorePassword: () => this.readKeystorePassword(),
+      probeQueueManager: spec => this.probeQueueManager(spec),
+    };
   }
   async getKeystoreFormat() {
     return new Pkcs12KeystoreFormat();

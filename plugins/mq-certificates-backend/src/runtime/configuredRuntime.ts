@@ -3,7 +3,9 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   CmsKdbKeystoreFormat,
+  createAtScheduler,
   createDeployTarget,
+  createHostMqscRunner,
   createMqscRunner,
   createTlsProbe,
   createVaultClientFromConfig,
@@ -31,6 +33,9 @@ const DEFAULT_PASSWORD_FOLDER = { mount: 'secret', pathPrefix: 'mq/keystores' };
  * - Deploy targets: `mqCertificates.deployTargets.<name>` (local or ssh),
  *   opened per use; the caller closes them (an SSH connection is not kept
  *   open between jobs, so a restarted host never leaves a dead one cached).
+ * - Host-mode tools of a deploy target: its `at` scheduler and runmqsc,
+ *   from `mqCertificates.deployTargets.<name>.at` through the node library
+ *   (the same factories the scaffolder module schedules with).
  * - Key repository formats: PKCS#12 in process; CMS KDB through `runmqakm`
  *   on the backend's machine (`mqCertificates.scaffolder.runmqakm`, the
  *   same setting the scaffolder actions use, default `runmqakm` on PATH).
@@ -87,6 +92,12 @@ export function createConfiguredRuntime(options: {
     },
     getDeployTarget(name) {
       return createDeployTarget(name, config);
+    },
+    async getAtScheduler(target) {
+      return createAtScheduler(target.name, config, target.commands);
+    },
+    async getHostMqscRunner(target) {
+      return createHostMqscRunner(target.name, config, target.commands);
     },
     async getVaultClient() {
       return vaultClient();

@@ -3,9 +3,10 @@ import type { MqCertificatesRuntime } from './types';
 
 /**
  * Lets a backend module replace parts of the runtime the mq-certificates
- * backend acts through (MQSC runners, deploy targets, key repository
- * formats, Vault, the TLS probe), e.g. for tests, a simulator, or a custom
- * transport. Parts not set come from configuration.
+ * backend acts through (MQSC runners, deploy targets and their `at`
+ * scheduler and runmqsc, key repository formats, Vault, the TLS probe),
+ * e.g. for tests, a simulator, or a custom transport. Parts not set come
+ * from configuration.
  *
  * @public
  */

@@ -5,6 +5,7 @@ import type {
   ServedCertificate,
 } from '@mqcert/plugin-mq-certificates-common';
 import type {
+  AtScheduler,
   DeployTarget,
   KeystoreFormat,
   MqscRunner,
@@ -25,6 +26,23 @@ export interface MqCertificatesRuntime {
   getMqscRunner(connection: string): Promise<MqscRunner>;
   /** A named deploy target (the entity's `mqcert.io/deploy-target`). */
   getDeployTarget(name: string): Promise<DeployTarget>;
+  /**
+   * The `at` scheduler on a deploy target's host, with the target's `at`
+   * settings (`mqCertificates.deployTargets.<name>.at`, as the scaffolder
+   * module schedules with them): lists and cancels host-mode jobs. Runs over
+   * `target.commands`; the caller closes the target. Optional so that
+   * runtimes written before host-mode cancel keep compiling; the configured
+   * runtime always has it, and without it cancelling a host-mode job fails.
+   */
+  getAtScheduler?(target: DeployTarget): Promise<AtScheduler>;
+  /**
+   * runmqsc on a deploy target's host over `target.commands` (its
+   * `at.runmqscPath`, the runmqsc the host-mode job ran): rolls back a
+   * host-mode job of a queue manager that has no `mq-admin` connection.
+   * Optional like getAtScheduler; without it such a rollback is left to a
+   * person, with the MQSC to run.
+   */
+  getHostMqscRunner?(target: DeployTarget): Promise<MqscRunner>;
   /**
    * The key repository format that can open repositories on `target` (KDB
    * needs runmqakm where the files are, so it runs through the target).

@@ -7,6 +7,7 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
 } from '@backstage/errors';
 import {
   CreateRefreshJobRequest,
@@ -28,6 +29,7 @@ import {
   UpdateRotationRequest,
 } from '@mqcert/plugin-mq-certificates-common';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import { readHostClock } from '@mqcert/plugin-mq-certificates-node';
 import type { MqCertificatesBackendSettings } from '../config';
 import type { MqCertificatesStore } from '../database/MqCertificatesStore';
 import type { MqCertificatesRuntime } from '../runtime/types';
@@ -513,7 +515,7 @@ export class MqCertificatesService {
     reason?: string,
   ): Promise<RefreshJob> {
     const job = await this.loadJob(id);
-    await this.authorized(
+    const qm = await this.authorized(
       credentials,
       mqCertificateRotatePermission,
       job.entityRef,
@@ -527,6 +529,13 @@ export class MqCertificatesService {
       );
     }
     const actor = actorOf(credentials);
+    // A host-mode job is only cancelled once its at job is gone from the
+    // host: otherwise the host still cuts over at the run time while the
+    // portal says cancelled.
+    const onHost =
+      job.mode === 'host'
+        ? await this.removeHostAtJob(job, qm, actor)
+        : undefined;
     const now = this.now().toISOString();
     const cancelled = await this.options.store.updateJob(
       id,
@@ -541,7 +550,9 @@ export class MqCertificatesService {
     );
     if (!cancelled) {
       throw new ConflictError(
-        `refresh job ${id} started or changed meanwhile; reload to see its state`,
+        `refresh job ${id} started or changed meanwhile; reload to see its state${
+          onHost ? ` (${onHost})` : ''
+        }`,
       );
     }
     await this.options.store.updateRotation(job.rotationId, {
@@ -554,12 +565,140 @@ export class MqCertificatesService {
     await this.options.journal.record({
       entityRef: job.entityRef,
       type: 'refresh-job-cancelled',
-      message: `Refresh cancelled by ${actor}${reason ? `: ${reason}` : ''}`,
+      message: `Refresh cancelled by ${actor}${reason ? `: ${reason}` : ''}${
+        onHost ? `; ${onHost}` : ''
+      }`,
       actor,
       rotationId: job.rotationId,
       jobId: id,
+      meta: job.hostJobId ? { hostJobId: job.hostJobId } : undefined,
     });
     return cancelled;
+  }
+
+  /**
+   * Removes the `at` job of a host-mode refresh job from the MQ host (atq,
+   * then atrm over the deploy target's command runner) and says what was
+   * done, for the history. Throws, and records why, when the host cannot
+   * confirm that the job will not run; the refresh job then stays as it is.
+   */
+  private async removeHostAtJob(
+    job: RefreshJob,
+    qm: ManagedQueueManager,
+    actor: string,
+  ): Promise<string> {
+    const atId = job.hostJobId;
+    if (!atId) {
+      return 'no at job number was recorded for this host-mode job, so nothing was removed on the host; if one was queued for it, remove it there (atq, then atrm <number>)';
+    }
+    const refuse = async (error: Error): Promise<never> => {
+      await this.options.journal.record({
+        entityRef: job.entityRef,
+        type: 'refresh-job-cancel-failed',
+        message: `Cancelling the refresh failed: ${error.message}`,
+        actor,
+        rotationId: job.rotationId,
+        jobId: job.id,
+        severity: 'high',
+        meta: { hostJobId: atId },
+        error,
+      });
+      throw error;
+    };
+    const rotation = await this.options.store.getRotation(job.rotationId);
+    const targetName = rotation?.deployTarget ?? qm.spec?.deployTarget;
+    const stillScheduled = `refresh job ${job.id} stays ${job.state} and at job ${atId} will still run at ${job.runAt}`;
+    if (!targetName) {
+      return refuse(
+        new InputError(
+          `the rotation and ${job.entityRef} name no deploy target, so at job ${atId} cannot be removed from the portal; ${stillScheduled}. Remove it on the MQ host (atrm ${atId}), set mqcert.io/deploy-target, then cancel again`,
+        ),
+      );
+    }
+    const byHand = `remove it on the host of deploy target ${targetName} by hand (atrm ${atId} as the target's user), then cancel again`;
+    const runtime = this.options.runtime();
+    if (!runtime.getAtScheduler) {
+      return refuse(
+        new ServiceUnavailableError(
+          `this backend's runtime has no at scheduler, so at job ${atId} cannot be removed from the portal; ${stillScheduled}. Give the runtime getAtScheduler (mqCertificatesRuntimeExtensionPoint), or ${byHand}`,
+        ),
+      );
+    }
+    let target;
+    try {
+      target = await runtime.getDeployTarget(targetName);
+    } catch (e) {
+      return refuse(
+        new ServiceUnavailableError(
+          `could not reach deploy target ${targetName} to remove at job ${atId}: ${
+            (e as Error).message
+          }. Nothing was cancelled: ${stillScheduled}. Fix the connection and cancel again, or ${byHand}`,
+          e,
+        ),
+      );
+    }
+    try {
+      const at = await runtime.getAtScheduler(target);
+      let queued;
+      try {
+        queued = (await at.list()).find(j => j.id === atId);
+      } catch (e) {
+        return await refuse(
+          new ServiceUnavailableError(
+            `listing the at jobs on deploy target ${targetName} failed: ${
+              (e as Error).message
+            }. Nothing was cancelled: ${stillScheduled}. Check at on the host and cancel again, or ${byHand}`,
+            e,
+          ),
+        );
+      }
+      if (queued?.queue === '=') {
+        return await refuse(
+          new ConflictError(
+            `at job ${atId} is running on deploy target ${targetName} now, so the cut-over cannot be cancelled; refresh job ${job.id} will be verified after its run time (and rolled back if the listener does not serve the new certificate)`,
+          ),
+        );
+      }
+      if (!queued) {
+        // Gone from atq: it ran, unless its time has not come yet on the
+        // host's clock (atd runs jobs by that clock, never early), in which
+        // case someone removed it on the host and nothing can run.
+        const hostNow = await readHostClock(target.commands);
+        const firstRun = Date.parse(job.startedAt ?? job.runAt);
+        if (
+          !hostNow ||
+          Math.max(hostNow.getTime(), this.now().getTime()) >= firstRun
+        ) {
+          return await refuse(
+            new ConflictError(
+              `at job ${atId} is no longer queued on deploy target ${targetName} and its run time ${new Date(
+                firstRun,
+              ).toISOString()} has come${
+                hostNow ? '' : " (or the host's clock could not be read)"
+              }, so it already ran; refresh job ${
+                job.id
+              } is not cancelled and will be verified (and rolled back if the listener does not serve the new certificate)`,
+            ),
+          );
+        }
+        return `at job ${atId} was no longer queued on deploy target ${targetName} before its run time (removed on the host), so it did not run`;
+      }
+      try {
+        await at.cancel(atId);
+      } catch (e) {
+        return await refuse(
+          new ServiceUnavailableError(
+            `removing at job ${atId} on deploy target ${targetName} failed: ${
+              (e as Error).message
+            }. Nothing was cancelled: ${stillScheduled}. Fix it and cancel again, or ${byHand}`,
+            e,
+          ),
+        );
+      }
+      return `at job ${atId} removed from deploy target ${targetName} (atrm)`;
+    } finally {
+      await target.close().catch(() => undefined);
+    }
   }
 
   async runJobNow(
