@@ -7,8 +7,10 @@ import {
   serialNumbersEqual,
 } from '@mqcert/plugin-mq-certificates-common';
 import {
+  buildRollbackCommands,
   CutoverError,
   cutOver,
+  DeployTarget,
   MqscRunner,
   QmgrTlsSettings,
   readQmgrTlsSettings,
@@ -65,7 +67,10 @@ function settingsText(s: QmgrTlsSettings): string {
  * out) is retried later with backoff, up to maxAttempts.
  *
  * host mode (`at` on the MQ host runs the cut-over): wait a little after
- * the run time, then verify by probing until the verification window ends.
+ * the run time, then verify by probing until the verification window ends;
+ * if it never verifies and SSLKEYR/CERTLABL moved off the recorded previous
+ * values, roll back to them (through the entity's mq-admin connection, else
+ * runmqsc over the deploy target's SSH, the way the at job ran).
  */
 export class RefreshJobExecutor {
   constructor(
@@ -103,7 +108,7 @@ export class RefreshJobExecutor {
       };
     }
     return job.mode === 'host'
-      ? this.verifyHostJob(job, rotation, spec)
+      ? this.verifyHostJob(job, rotation, spec, ctx)
       : this.runPortalJob(job, rotation, spec, ctx);
   }
 
@@ -356,6 +361,7 @@ export class RefreshJobExecutor {
     job: RefreshJob,
     rotation: Rotation,
     spec: QueueManagerSpec,
+    ctx: JobContext,
   ): Promise<JobOutcome> {
     const { hostModeVerifyDelayMs, hostModeVerifyWindowMs } =
       this.options.settings.refreshJobs;
@@ -387,16 +393,121 @@ export class RefreshJobExecutor {
         message: `not verified yet: ${problems.join('; ')}`,
       };
     }
-    return {
-      kind: 'failed',
-      changed: false,
-      message: `the at job${
-        job.hostJobId ? ` ${job.hostJobId}` : ''
-      } on the host did not take effect within ${Math.round(
-        (hostModeVerifyDelayMs + hostModeVerifyWindowMs) / 60_000,
-      )} minutes of its run time: ${problems.join(
-        '; ',
-      )}. Check the job's log file on the host (atq, and the log the scheduling step named)`,
+    const why = `the at job${
+      job.hostJobId ? ` ${job.hostJobId}` : ''
+    } on the host did not take effect within ${Math.round(
+      (hostModeVerifyDelayMs + hostModeVerifyWindowMs) / 60_000,
+    )} minutes of its run time: ${problems.join(
+      '; ',
+    )}. Check the job's log file on the host (atq, and the log the scheduling step named)`;
+    return this.rollBackHostJob(rotation, spec, ctx, why);
+  }
+
+  /**
+   * After a host-mode job failed to verify: the at job may have pointed
+   * SSLKEYR at a repository the listener cannot serve from, so restore the
+   * values recorded before it (the deploy step read them). When SSLKEYR and
+   * CERTLABL are still those values the job did not change them, and a
+   * REFRESH would only restart every TLS channel for nothing.
+   */
+  private async rollBackHostJob(
+    rotation: Rotation,
+    spec: QueueManagerSpec,
+    ctx: JobContext,
+    why: string,
+  ): Promise<JobOutcome> {
+    if (rotation.previousSslKeyRepository === undefined) {
+      return {
+        kind: 'failed',
+        changed: false,
+        message: `${why}. The SSLKEYR/CERTLABL from before the cut-over were not recorded, so nothing was rolled back; check them with DISPLAY QMGR SSLKEYR CERTLABL and restore the previous repository by hand if it changed`,
+      };
+    }
+    const previous: QmgrTlsSettings = {
+      sslKeyRepository: rotation.previousSslKeyRepository,
+      certificateLabel: rotation.previousCertificateLabel ?? '',
     };
+    const byHand = `run on the MQ host: runmqsc ${
+      spec.queueManager
+    } with ${buildRollbackCommands(previous).join(' then ')}`;
+    const qm = spec.queueManager;
+    const targetName = rotation.deployTarget ?? spec.deployTarget;
+    let target: DeployTarget | undefined;
+    try {
+      let runner: MqscRunner;
+      let via: string;
+      try {
+        if (spec.mqAdmin) {
+          runner = await this.options.runtime().getMqscRunner(spec.mqAdmin);
+          via = `mq-admin connection ${spec.mqAdmin}`;
+        } else {
+          const runtime = this.options.runtime();
+          if (!targetName || !runtime.getHostMqscRunner) {
+            return {
+              kind: 'failed',
+              changed: false,
+              message: `${why}. The entity has no mqcert.io/mq-admin connection${
+                targetName ? '' : ' and no deploy target'
+              }, so the portal cannot roll back; if DISPLAY QMGR SSLKEYR CERTLABL no longer shows ${settingsText(
+                previous,
+              )}, ${byHand}`,
+            };
+          }
+          target = await runtime.getDeployTarget(targetName);
+          runner = await runtime.getHostMqscRunner(target);
+          via = `runmqsc on deploy target ${targetName}`;
+        }
+      } catch (e) {
+        return {
+          kind: 'failed',
+          changed: false,
+          message: `${why}. Could not connect to roll back (${errorText(
+            e,
+          )}); if DISPLAY QMGR SSLKEYR CERTLABL no longer shows ${settingsText(
+            previous,
+          )}, ${byHand}`,
+        };
+      }
+      let live: QmgrTlsSettings | undefined;
+      try {
+        live = await readQmgrTlsSettings(runner, qm);
+      } catch {
+        // Unknown: roll back anyway, the safe direction (ALTER to the
+        // repository that served before, then REFRESH).
+        live = undefined;
+      }
+      const same = (a: string, b: string) => a.trim() === b.trim();
+      if (
+        live &&
+        same(live.sslKeyRepository, previous.sslKeyRepository) &&
+        same(live.certificateLabel, previous.certificateLabel)
+      ) {
+        return {
+          kind: 'failed',
+          changed: false,
+          message: `${why}. ${qm} still has ${settingsText(
+            previous,
+          )} (read through ${via}), so the at job did not change it and nothing was rolled back`,
+        };
+      }
+      ctx.assertClaim();
+      await ctx.note(
+        'rollback-started',
+        `Host-mode refresh not verified; rolling back ${qm} from ${
+          live ? settingsText(live) : 'unreadable settings'
+        } to ${settingsText(previous)} through ${via}`,
+        { high: true },
+      );
+      return await this.rollBack(
+        runner,
+        rotation,
+        spec,
+        previous,
+        why,
+        'rolled-back',
+      );
+    } finally {
+      await target?.close().catch(() => undefined);
+    }
   }
 }

@@ -39,12 +39,16 @@ describe('RefreshJobRunner', () => {
       mode?: 'portal' | 'host';
       /** Labels the staged .p12 holds (default both). */
       stagedLabels?: string[];
+      /** Record the live SSLKEYR/CERTLABL as the deploy step does (host mode). */
+      recordPrevious?: boolean;
+      /** The entity has no mqcert.io/mq-admin connection. */
+      noMqAdmin?: boolean;
     } = {},
   ) {
     const knex: Knex = await databases.init('SQLITE_3');
     const store = await DatabaseMqCertificatesStore.fromKnex(knex);
     const runtime = new FakeRuntime();
-    const spec: QueueManagerSpec = parseQueueManagerEntity(
+    const parsed: QueueManagerSpec = parseQueueManagerEntity(
       qmEntity('qm1', {
         annotations: {
           [MQ_CERT_ANNOTATIONS.tlsChannels]: `APP.SVRCONN, TO.QM2=${CHANNEL_LABEL}`,
@@ -52,6 +56,9 @@ describe('RefreshJobRunner', () => {
         },
       }),
     );
+    const spec: QueueManagerSpec = options.noMqAdmin
+      ? { ...parsed, mqAdmin: undefined }
+      : parsed;
     const oldLeaf = issueLeaf();
     const oldChannel = issueLeaf({ commonName: 'to-qm2.mq.example.test' });
     const newLeaf = issueLeaf();
@@ -107,6 +114,12 @@ describe('RefreshJobRunner', () => {
       },
       deployTarget: 'hosts',
       stagedRevisionPath: NEW_PATH,
+      ...(options.recordPrevious
+        ? {
+            previousSslKeyRepository: OLD_REPO,
+            previousCertificateLabel: QM_LABEL,
+          }
+        : {}),
       state: options.approval ? 'awaiting-approval' : 'scheduled',
       createdBy: 'user:default/alice',
     });
@@ -386,6 +399,131 @@ describe('RefreshJobRunner', () => {
     expect((await t.runner.poll()).outcomes).toEqual({ verified: 1 });
     expect(t.qm.commands.length).toBe(ranByHost);
     expect((await t.store.getRotation(t.rotation.id))?.state).toBe('verified');
+  });
+
+  describe('a host-mode (at) job that does not verify within its window', () => {
+    const AT_CUTOVER = [
+      `ALTER QMGR SSLKEYR('${NEW_REPO}') CERTLABL('${QM_LABEL}')`,
+      'REFRESH SECURITY TYPE(SSL)',
+    ];
+    const ROLLBACK = [
+      `ALTER QMGR SSLKEYR('${OLD_REPO}') CERTLABL('${QM_LABEL}')`,
+      'REFRESH SECURITY TYPE(SSL)',
+    ];
+
+    /** Polls once to start the job, then again after the verification window. */
+    async function pastTheWindow(t: Awaited<ReturnType<typeof setup>>) {
+      expect((await t.runner.poll()).outcomes).toEqual({ retry: 1 });
+      const { hostModeVerifyDelayMs, hostModeVerifyWindowMs } =
+        t.settings.refreshJobs;
+      t.advance(hostModeVerifyDelayMs + hostModeVerifyWindowMs + 5_000);
+      return t.runner.poll();
+    }
+
+    it('rolls back to the recorded SSLKEYR/CERTLABL through the mq-admin connection and reports what is served', async () => {
+      const t = await setup({ mode: 'host', recordPrevious: true });
+      // The at job ran, but the listener never picked up the new repository.
+      t.qm.refreshHasNoEffect = true;
+      await t.qm.runner.run('QM1', AT_CUTOVER);
+      t.qm.refreshHasNoEffect = false;
+      t.qm.live = { [QM_LABEL]: 'de:ad', [CHANNEL_LABEL]: 'de:ad' };
+
+      expect((await pastTheWindow(t)).outcomes).toEqual({ 'rolled-back': 1 });
+      expect(t.qm.sslKeyRepository).toBe(OLD_REPO);
+      expect(t.qm.commands.slice(-3)).toEqual([
+        'DISPLAY QMGR SSLKEYR CERTLABL',
+        ...ROLLBACK,
+      ]);
+      expect(t.qm.live[QM_LABEL]).toBe(t.oldLeaf.serialNumber);
+      expect(t.runtime.hostMqscTargets).toEqual([]);
+      const rotation = await t.store.getRotation(t.rotation.id);
+      expect(rotation?.state).toBe('rolled-back');
+      expect(rotation?.stateReason).toContain(
+        'the at job 17 on the host did not take effect',
+      );
+      expect(rotation?.stateReason).toContain(
+        `Rolled back to SSLKEYR '${OLD_REPO}' CERTLABL '${QM_LABEL}' and refreshed; the listener serves serial ${t.oldLeaf.serialNumber} again`,
+      );
+      expect(await t.store.getJob(t.job.id)).toMatchObject({
+        state: 'rolled-back',
+      });
+      const types = (await t.store.listEvents(ENTITY)).map(e => e.type);
+      expect(types).toEqual(
+        expect.arrayContaining(['rollback-started', 'refresh-rolled-back']),
+      );
+      expect(
+        t.auditor.events.find(e => e.eventId === 'rollback-started'),
+      ).toMatchObject({ severityLevel: 'high' });
+      expect(
+        t.auditor.events.find(e => e.eventId === 'refresh-rolled-back'),
+      ).toMatchObject({ status: 'failed', severityLevel: 'high' });
+      expect((await t.store.latestSnapshot(ENTITY))?.serialNumber).toBe(
+        t.oldLeaf.serialNumber,
+      );
+      expect(await everything(t)).not.toContain(KEYSTORE_PASSWORD);
+    });
+
+    it('without an mq-admin connection, rolls back with runmqsc over the deploy target', async () => {
+      const t = await setup({
+        mode: 'host',
+        recordPrevious: true,
+        noMqAdmin: true,
+      });
+      t.qm.refreshHasNoEffect = true;
+      await t.qm.runner.run('QM1', AT_CUTOVER);
+      t.qm.refreshHasNoEffect = false;
+
+      expect((await pastTheWindow(t)).outcomes).toEqual({ 'rolled-back': 1 });
+      expect(t.runtime.hostMqscTargets).toEqual(['hosts']);
+      expect(t.runtime.target.closed).toBeGreaterThanOrEqual(1);
+      expect(t.qm.commands.slice(-2)).toEqual(ROLLBACK);
+      const events = await t.store.listEvents(ENTITY);
+      expect(
+        events.find(e => e.type === 'rollback-started')?.message,
+      ).toContain('through runmqsc on deploy target hosts');
+    });
+
+    it('does not refresh when the at job left SSLKEYR/CERTLABL as they were (it did not run)', async () => {
+      const t = await setup({ mode: 'host', recordPrevious: true });
+      expect((await pastTheWindow(t)).outcomes).toEqual({ failed: 1 });
+      expect(t.qm.commands).toEqual(['DISPLAY QMGR SSLKEYR CERTLABL']);
+      const rotation = await t.store.getRotation(t.rotation.id);
+      expect(rotation?.state).toBe('failed');
+      expect(rotation?.stateReason).toContain(
+        `QM1 still has SSLKEYR '${OLD_REPO}' CERTLABL '${QM_LABEL}' (read through mq-admin connection qm1-rest), so the at job did not change it and nothing was rolled back`,
+      );
+    });
+
+    it('fails without touching the queue manager when the previous values were never recorded', async () => {
+      const t = await setup({ mode: 'host' });
+      expect((await pastTheWindow(t)).outcomes).toEqual({ failed: 1 });
+      expect(t.qm.commands).toEqual([]);
+      expect((await t.store.getRotation(t.rotation.id))?.stateReason).toContain(
+        'were not recorded, so nothing was rolled back',
+      );
+    });
+
+    it('gives the exact MQSC to run by hand when the portal has no way to run MQSC', async () => {
+      const t = await setup({
+        mode: 'host',
+        recordPrevious: true,
+        noMqAdmin: true,
+      });
+      (t.runtime as { getHostMqscRunner?: unknown }).getHostMqscRunner =
+        undefined;
+      await t.qm.runner.run('QM1', AT_CUTOVER);
+      t.qm.live = { [QM_LABEL]: 'de:ad', [CHANNEL_LABEL]: 'de:ad' };
+      const ran = t.qm.commands.length;
+
+      expect((await pastTheWindow(t)).outcomes).toEqual({ failed: 1 });
+      expect(t.qm.commands.length).toBe(ran);
+      const rotation = await t.store.getRotation(t.rotation.id);
+      expect(rotation?.stateReason).toContain(
+        `the portal cannot roll back; if DISPLAY QMGR SSLKEYR CERTLABL no longer shows SSLKEYR '${OLD_REPO}' CERTLABL '${QM_LABEL}', run on the MQ host: runmqsc QM1 with ${ROLLBACK.join(
+          ' then ',
+        )}`,
+      );
+    });
   });
 
   it('revokes the superseded serial in Vault once the grace period is over', async () => {
