@@ -4,17 +4,13 @@
  * template schedules the cut-over with `at` on that host about one minute
  * ahead (real atd); the job shows in atq, runs the simulator's runmqsc
  * stand-in, and the listener then serves the new certificate, which the
- * backend verifies. A second at job is cancelled before it runs.
+ * backend verifies. A second at job is cancelled before it runs, through
+ * the product's API only: the backend removes it from the host's at queue.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigReader } from '@backstage/config';
-import {
-  createAtScheduler,
-  createDeployTarget,
-} from '@mqcert/plugin-mq-certificates-node';
 import { ensureAtd, readAtq } from '../support/atd';
 import { describeWithTools } from '../support/describeWithTools';
 import { freePort } from '../support/net';
@@ -201,21 +197,20 @@ describeWithTools(
         { reason: 'e2e: not this time' },
       );
       expect(cancelled.state).toBe('cancelled');
-      // The backend records the cancellation; the at job on the host is
-      // removed with the product's at scheduler over the same SSH target.
-      const config = new ConfigReader({
-        mqCertificates: { deployTargets: { 'qm1-local': targetConfig } },
-      });
-      const target = await createDeployTarget('qm1-local', config);
-      try {
-        const at = createAtScheduler('qm1-local', config, target.commands);
-        expect((await at.list()).map(j => j.id)).toContain(job.hostJobId);
-        await at.cancel(job.hostJobId!);
-        expect((await at.list()).map(j => j.id)).not.toContain(job.hostJobId);
-      } finally {
-        await target.close();
-      }
+      // The product's cancel removed the at job on the host (atrm over the
+      // SSH target); the host's own atq no longer lists it.
       expect(readAtq().some(j => j.id === job.hostJobId)).toBe(false);
+      const detail = await e2e.qm(QM1);
+      expect(detail.rotations.find(r => r.id === job.rotationId)?.state).toBe(
+        'cancelled',
+      );
+      expect(
+        detail.events.find(
+          e => e.type === 'refresh-job-cancelled' && e.jobId === job.id,
+        )?.message,
+      ).toContain(
+        `at job ${job.hostJobId} removed from deploy target qm1-local`,
+      );
       expect(e2e.stack.simulator.control.state('QM1').refreshes).toBe(
         refreshes,
       );
