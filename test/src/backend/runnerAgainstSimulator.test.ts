@@ -8,6 +8,7 @@
  * Vault dev server for certificates, keystore passwords (KV v2) and
  * revocation. The database is SQLite through Backstage's TestDatabases.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,7 @@ import {
   NodeTlsProbe,
   newRevisionId,
   NodeVaultPkiClient,
+  renderCutoverJobScript,
   VaultKeystorePasswordStore,
   type IssuedCertificate,
 } from '@mqcert/plugin-mq-certificates-node';
@@ -169,7 +171,14 @@ describe('RefreshJobRunner against the queue-manager simulator, Vault dev server
     config = new ConfigReader({
       mqCertificates: {
         vault: vaultConfig,
-        deployTargets: { hosts: { type: 'local', root } },
+        // at.runmqscPath: the runmqsc a host-mode job (and its rollback) runs.
+        deployTargets: {
+          hosts: {
+            type: 'local',
+            root,
+            at: { runmqscPath: sim.runmqscPath },
+          },
+        },
         mqAdmin: {
           'qm1-rest': {
             type: 'rest',
@@ -232,7 +241,13 @@ describe('RefreshJobRunner against the queue-manager simulator, Vault dev server
 
   /** A fresh database with one staged rotation and its refresh job. */
   async function setup(
-    options: { approval?: boolean; runtime?: MqCertificatesRuntime } = {},
+    options: {
+      approval?: boolean;
+      runtime?: MqCertificatesRuntime;
+      /** A host-mode (at) job, with the live settings recorded as the deploy step does. */
+      host?: boolean;
+      spec?: QueueManagerSpec;
+    } = {},
   ) {
     const knex: Knex = await databases.init('SQLITE_3');
     const store = await DatabaseMqCertificatesStore.fromKnex(knex);
@@ -258,14 +273,23 @@ describe('RefreshJobRunner against the queue-manager simulator, Vault dev server
       deployTarget: 'hosts',
       stagedRevisionPath: staged.relativePath,
       stagedSslKeyRepository: staged.sslKeyRepository,
+      ...(options.host
+        ? {
+            previousSslKeyRepository:
+              sim.control.state('QM1').attributes.SSLKEYR,
+            previousCertificateLabel:
+              sim.control.state('QM1').attributes.CERTLABL,
+          }
+        : {}),
       state: options.approval ? 'awaiting-approval' : 'scheduled',
       createdBy: 'user:default/alice',
     });
     const job = await store.createJob({
       rotationId: rotation.id,
       entityRef: ENTITY_REF,
-      mode: 'portal',
+      mode: options.host ? 'host' : 'portal',
       runAt: new Date(Date.now() - 1000).toISOString(),
+      hostJobId: options.host ? '42' : undefined,
       approvalRequired: Boolean(options.approval),
       state: options.approval ? 'awaiting-approval' : 'scheduled',
       createdBy: 'user:default/alice',
@@ -283,7 +307,7 @@ describe('RefreshJobRunner against the queue-manager simulator, Vault dev server
         logger,
       }),
       logger,
-      resolveSpec: async () => spec,
+      resolveSpec: async () => options.spec ?? spec,
       runnerId: 'runner-sim',
       now: () => new Date(Date.now() + offsetMs),
     });
@@ -445,6 +469,83 @@ describe('RefreshJobRunner against the queue-manager simulator, Vault dev server
     });
     expect((await t.runner.poll()).outcomes).toEqual({ verified: 1 });
     expect(await served()).toBe(t.staged.qm.serialNumber);
+  });
+
+  describe('host mode: the at job cut over, the listener serves nothing valid, the window ends', () => {
+    /**
+     * Runs the cut-over script as the at job would, with the simulator's
+     * runmqsc (asynchronously: the stand-in talks to the simulator in this
+     * process).
+     */
+    async function runAtJob(t: Awaited<ReturnType<typeof setup>>) {
+      await new Promise<void>((resolve, reject) => {
+        const child = execFile('/bin/sh', [], (error, stdout, stderr) =>
+          error
+            ? reject(new Error(`the at job script failed: ${stdout}${stderr}`))
+            : resolve(),
+        );
+        child.stdin!.end(
+          renderCutoverJobScript({
+            queueManager: 'QM1',
+            sslKeyRepository: t.staged.sslKeyRepository,
+            certificateLabel: QM_LABEL,
+            runmqscPath: sim.runmqscPath,
+          }),
+        );
+      });
+    }
+
+    async function pastTheWindow(t: Awaited<ReturnType<typeof setup>>) {
+      expect((await t.runner.poll()).outcomes).toEqual({ retry: 1 });
+      const { hostModeVerifyDelayMs, hostModeVerifyWindowMs } =
+        t.settings.refreshJobs;
+      t.advance(hostModeVerifyDelayMs + hostModeVerifyWindowMs + 5_000);
+      return t.runner.poll();
+    }
+
+    async function expectRolledBack(t: Awaited<ReturnType<typeof setup>>) {
+      expect(sim.control.state('QM1').attributes.SSLKEYR).toBe(
+        t.before.sslKeyRepository,
+      );
+      expect(await served()).toBe(t.before.serial);
+      const rotation = await rotationOf(t);
+      expect(rotation.state).toBe('rolled-back');
+      expect(rotation.stateReason).toContain(
+        'the at job 42 on the host did not take effect',
+      );
+      expect(rotation.stateReason).toContain(
+        `the listener serves serial ${t.before.serial} again`,
+      );
+      expect(await t.store.getJob(t.job.id)).toMatchObject({
+        state: 'rolled-back',
+      });
+    }
+
+    it('rolls back through mqweb (the entity has an mq-admin connection)', async () => {
+      const t = await setup({ host: true });
+      sim.control.setFaults('QM1', { labelMissingAfterRefresh: true });
+      await runAtJob(t);
+      expect(sim.control.state('QM1').attributes.SSLKEYR).toBe(
+        t.staged.sslKeyRepository,
+      );
+      expect((await pastTheWindow(t)).outcomes).toEqual({ 'rolled-back': 1 });
+      await expectRolledBack(t);
+    });
+
+    it('rolls back with runmqsc through the deploy target when the entity has no mq-admin connection', async () => {
+      const t = await setup({
+        host: true,
+        spec: { ...spec, mqAdmin: undefined },
+      });
+      sim.control.setFaults('QM1', { labelMissingAfterRefresh: true });
+      await runAtJob(t);
+      expect((await pastTheWindow(t)).outcomes).toEqual({ 'rolled-back': 1 });
+      await expectRolledBack(t);
+      const events = await t.store.listEvents(ENTITY_REF);
+      expect(
+        events.find(e => e.type === 'rollback-started')?.message,
+      ).toContain('through runmqsc on deploy target hosts');
+    });
   });
 
   it('revokes the superseded serial in Vault after the grace period, or says which policy is missing', async () => {
