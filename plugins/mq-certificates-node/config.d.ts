@@ -143,7 +143,10 @@ export interface Config {
           atrmPath?: string;
           /** at queue letter. Default a. */
           queue?: string;
-          /** runmqsc path for the cut-over job script. Default /opt/mqm/bin/runmqsc. */
+          /**
+           * runmqsc path for the cut-over job script, and for the backend's rollback of a host-mode job
+           * when the entity has no mq-admin connection. Default /opt/mqm/bin/runmqsc.
+           */
           runmqscPath?: string;
         };
       };
