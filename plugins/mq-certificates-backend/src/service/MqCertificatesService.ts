@@ -721,6 +721,17 @@ export class MqCertificatesService {
         `refresh job ${id} is ${job.state}; only a scheduled job can be run now`,
       );
     }
+    if (job.mode === 'host') {
+      // The cut-over is the host's at job: moving the portal's run time
+      // would only start verification early, before anything changed.
+      throw new ConflictError(
+        `refresh job ${id} is an at job${
+          job.hostJobId ? ` (${job.hostJobId})` : ''
+        } on the queue manager's host and runs at ${
+          job.runAt
+        }; to cut over now, cancel it and schedule the rotation again with when 'now'`,
+      );
+    }
     const actor = actorOf(credentials);
     const now = this.now().toISOString();
     const updated = await this.options.store.updateJob(

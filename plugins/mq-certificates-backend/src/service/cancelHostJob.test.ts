@@ -115,6 +115,29 @@ describe('POST /v1/refresh-jobs/{id}/cancel of a host-mode (at) job', () => {
     expect((await cancel(id)).status).toBe(200);
   }
 
+  it('refuses run-now for a host-mode job: the at job decides when the cut-over runs', async () => {
+    const runAt = new Date(Date.now() + 3_600_000);
+    const job = await hostJob(runAt);
+    const res = await request(server)
+      .post(`${api}/v1/refresh-jobs/${job.id}/run-now`)
+      .set('Authorization', asUser('alice'));
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain(
+      `is an at job (${AT_ID}) on the queue manager's host`,
+    );
+    expect(res.body.error.message).toContain(
+      "schedule the rotation again with when 'now'",
+    );
+    const after = await request(server)
+      .get(`${api}/v1/refresh-jobs/${job.id}`)
+      .set('Authorization', asUser('alice'));
+    expect(after.body).toMatchObject({
+      state: 'scheduled',
+      runAt: runAt.toISOString(),
+    });
+    await cleanUp(job.id);
+  });
+
   it('removes the at job on the host (atrm), then marks the job and rotation cancelled', async () => {
     const job = await hostJob();
     const res = await cancel(job.id);
