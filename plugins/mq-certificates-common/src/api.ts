@@ -233,6 +233,11 @@ export interface QueueManagerDetail {
   maintenanceWindow?: string;
   nextWindowStart?: string;
   refreshApproval: 'required' | 'none';
+  /**
+   * Whether the person who scheduled a refresh may approve it too
+   * (`mqCertificates.refreshJobs.allowSelfApproval`; off by default: four eyes).
+   */
+  selfApprovalAllowed?: boolean;
   served?: ServedCertificate;
   policy?: CertificatePolicyEvaluation;
   rotations: Rotation[];

@@ -179,6 +179,7 @@ export class MqCertificatesService {
       maintenanceWindow: spec.maintenanceWindow?.text,
       nextWindowStart: nextWindow,
       refreshApproval: spec.refreshApproval,
+      selfApprovalAllowed: this.options.settings.refreshJobs.allowSelfApproval,
       served,
       policy,
       rotations,

@@ -1,8 +1,13 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ResponseError } from '@backstage/errors';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mqCertificateReadPermission,
@@ -40,6 +45,8 @@ async function renderContent(
     allow?: string[];
     entity?: Entity;
     timeZone?: string;
+    /** The signed-in user (default: the test app's). */
+    user?: string;
   } = {},
 ) {
   entityCounter++;
@@ -69,6 +76,14 @@ async function renderContent(
       apis={[
         [mqCertificatesApiRef, api],
         [permissionApiRef, permissions.api],
+        ...(options.user
+          ? [
+              [
+                identityApiRef,
+                mockApis.identity({ userEntityRef: options.user }),
+              ] as const,
+            ]
+          : []),
       ]}
     >
       <EntityProvider entity={entity}>{content}</EntityProvider>
@@ -271,6 +286,37 @@ describe('EntityMqCertificatesContent', () => {
         loadsBefore,
       ),
     );
+  });
+
+  it('disables Approve for the user who scheduled the job (four-eyes rule), unless self-approval is allowed', async () => {
+    await renderContent({ user: 'user:default/bob' });
+    const approve = await screen.findByRole('button', {
+      name: 'Approve the refresh at 2030-01-06T02:00:00.000Z',
+    });
+    await waitFor(() => expect(approve).toBeDisabled());
+    expect(approve).toHaveAccessibleDescription(
+      /You scheduled the refresh waiting for approval, so someone else .* must approve it/,
+    );
+    cleanup();
+
+    await renderContent({
+      user: 'user:default/bob',
+      detail: { ...qmDetail(), selfApprovalAllowed: true },
+    });
+    expect(
+      await screen.findByRole('button', {
+        name: 'Approve the refresh at 2030-01-06T02:00:00.000Z',
+      }),
+    ).toBeEnabled();
+    cleanup();
+
+    // Another owner may approve.
+    await renderContent({ user: 'user:default/carol' });
+    expect(
+      await screen.findByRole('button', {
+        name: 'Approve the refresh at 2030-01-06T02:00:00.000Z',
+      }),
+    ).toBeEnabled();
   });
 
   it('does nothing when the user backs out of the dialog', async () => {

@@ -1,5 +1,10 @@
 import { InfoCard } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useApiHolder,
+} from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -123,9 +128,25 @@ export function RefreshJobsCard(props: {
     props.onChanged();
   };
 
+  // The backend refuses approval by the person who scheduled a job (the
+  // four-eyes rule) unless self-approval is configured; say so up front
+  // instead of letting the user meet a 403 in the dialog.
+  const identityApi = useApiHolder().get(identityApiRef);
+  const { value: userRef } = useAsync(
+    async () => (await identityApi?.getBackstageIdentity())?.userEntityRef,
+    [identityApi],
+  );
+  const ownJob = (job: RefreshJob) =>
+    !detail.selfApprovalAllowed && !!userRef && job.createdBy === userRef;
+
   const canApprove = permissions.approve.allowed;
   const canRotate = permissions.rotate.allowed;
   const noteId = useId();
+  const ownNoteId = useId();
+  const approveNote = (job: RefreshJob) => {
+    if (!canApprove) return noteId;
+    return ownJob(job) ? ownNoteId : undefined;
+  };
   const notes: string[] = [];
   if (
     jobs.some(j => j.state === 'awaiting-approval') &&
@@ -212,9 +233,9 @@ export function RefreshJobsCard(props: {
                         size="small"
                         color="primary"
                         variant="contained"
-                        disabled={!canApprove}
+                        disabled={!canApprove || ownJob(job)}
                         aria-label={label('Approve')}
-                        aria-describedby={canApprove ? undefined : noteId}
+                        aria-describedby={approveNote(job)}
                         onClick={() => setPending({ action: 'approve', job })}
                       >
                         Approve
@@ -252,6 +273,12 @@ export function RefreshJobsCard(props: {
       {notes.length > 0 && (
         <PermissionNote id={noteId}>{notes.join(' ')}</PermissionNote>
       )}
+      {canApprove &&
+        jobs.some(j => j.state === 'awaiting-approval' && ownJob(j)) && (
+          <PermissionNote id={ownNoteId}>
+            {`You scheduled the refresh waiting for approval, so someone else who may approve refreshes of ${detail.entityRef} must approve it (the four-eyes rule; mqCertificates.refreshJobs.allowSelfApproval turns it off).`}
+          </PermissionNote>
+        )}
       {pending && dialog && (
         <ConfirmDialog
           open
