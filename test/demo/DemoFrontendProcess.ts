@@ -6,10 +6,10 @@
  * goes stale whenever a plugin source changes, and a config injection of its
  * own for the free ports of the browser tests (see README.md for timings).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { ChildServiceProcess } from './ChildServiceProcess';
 import { REPO_ROOT } from './demoConfig';
 
 /** The frontend plugin package whose dev/ folder holds the demo app. */
@@ -35,10 +35,6 @@ export interface DemoFrontendProcessOptions {
   startTimeoutMs?: number;
 }
 
-function sleep(ms: number) {
-  return new Promise(r => setTimeout(r, ms));
-}
-
 /** Rejects with a clear message when something already listens on host:port. */
 export async function assertPortFree(
   port: number,
@@ -61,23 +57,10 @@ export async function assertPortFree(
 }
 
 /** The demo frontend's dev server running as a child process. */
-export class DemoFrontendProcess {
-  private child?: ChildProcess;
-  private exited?: Promise<number | null>;
-
-  constructor(private readonly options: DemoFrontendProcessOptions) {}
-
-  get pid(): number | undefined {
-    return this.child?.exitCode === null && this.child.signalCode === null
-      ? this.child.pid
-      : undefined;
-  }
-
-  /** Everything the dev server printed so far. */
-  output(): string {
-    return fs.existsSync(this.options.logFile)
-      ? fs.readFileSync(this.options.logFile, 'utf8')
-      : '';
+export class DemoFrontendProcess extends ChildServiceProcess {
+  constructor(private readonly options: DemoFrontendProcessOptions) {
+    // The CLI forks webpack workers: signal its whole process group.
+    super('the demo frontend', options.logFile, !!options.echo, true);
   }
 
   /** Writes the config that points the app at the backend and its own port. */
@@ -104,13 +87,12 @@ export class DemoFrontendProcess {
     const port = Number(new URL(this.options.baseUrl).port);
     await assertPortFree(port, 'demo frontend');
     const configFile = this.writeConfig();
-    const log = fs.openSync(this.options.logFile, 'a');
     const cli = require.resolve('@backstage/cli/bin/backstage-cli', {
       paths: [REPO_ROOT],
     });
-    const child = spawn(
-      process.execPath,
-      [
+    await this.launch({
+      command: process.execPath,
+      args: [
         cli,
         'package',
         'start',
@@ -119,7 +101,7 @@ export class DemoFrontendProcess {
         '--config',
         configFile,
       ],
-      {
+      spawn: {
         cwd: FRONTEND_PACKAGE_DIR,
         env: {
           ...process.env,
@@ -132,87 +114,21 @@ export class DemoFrontendProcess {
           // jest sets NODE_ENV=test, which would break the dev build.
           NODE_ENV: 'development',
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
         // Own process group: stop() ends the CLI and anything it spawned.
         detached: true,
       },
-    );
-    this.child = child;
-    const write = (chunk: Buffer) => {
-      fs.writeSync(log, chunk);
-      if (this.options.echo) process.stdout.write(chunk);
-    };
-    child.stdout!.on('data', write);
-    child.stderr!.on('data', write);
-    this.exited = new Promise(resolve =>
-      child.once('exit', code => {
-        fs.closeSync(log);
-        resolve(code);
-      }),
-    );
-    try {
-      await this.waitUntilReady(child);
-    } catch (e) {
-      await this.kill('SIGKILL');
-      throw e;
-    }
-  }
-
-  private async waitUntilReady(child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + (this.options.startTimeoutMs ?? 300_000);
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        const out = this.output();
-        throw new Error(
-          /EADDRINUSE/.test(out)
-            ? `demo frontend: ${this.options.baseUrl} is in use; stop what uses it or choose another port`
-            : `the demo frontend exited (${
-                child.exitCode ?? child.signalCode
-              }) while starting; its last output:\n${out
-                .split('\n')
-                .slice(-30)
-                .join('\n')}`,
-        );
-      }
       // The dev middleware holds requests until the first compile is done,
       // so a 200 with the page means the app is ready.
-      const ok = await fetch(this.options.baseUrl, {
-        signal: AbortSignal.timeout(5_000),
-      })
-        .then(async r => r.ok && /<div id="root"/.test(await r.text()))
-        .catch(() => false);
-      if (ok) return;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `the demo frontend did not answer on ${this.options.baseUrl} within the start timeout; see ${this.options.logFile}`,
-        );
-      }
-      await sleep(500);
-    }
-  }
-
-  /** Signals the whole process group and waits until the CLI has exited. */
-  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) {
-      return;
-    }
-    const signalGroup = (s: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, s);
-      } catch {
-        // already gone
-      }
-    };
-    signalGroup(signal);
-    const timer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(timer);
-    // Workers the CLI left behind in its group.
-    signalGroup('SIGKILL');
-  }
-
-  stop(): Promise<void> {
-    return this.kill('SIGTERM');
+      ready: () =>
+        fetch(this.options.baseUrl, { signal: AbortSignal.timeout(5_000) })
+          .then(async r => r.ok && /<div id="root"/.test(await r.text()))
+          .catch(() => false),
+      timeoutMs: this.options.startTimeoutMs ?? 300_000,
+      pollMs: 500,
+      explainExit: out =>
+        /EADDRINUSE/.test(out)
+          ? `demo frontend: ${this.options.baseUrl} is in use; stop what uses it or choose another port`
+          : undefined,
+    });
   }
 }
