@@ -109,13 +109,17 @@ async function main(): Promise<number> {
   const stopSignal = new Promise<void>(resolve => {
     stopRequested = resolve;
   });
-  let signalled = false;
+  let signalledAt: number | undefined;
   const onSignal = (signal: string) => {
-    if (signalled) {
-      console.log(`\n${signal} again: still stopping, please wait…`);
+    if (signalledAt !== undefined) {
+      // One Ctrl-C reaches us twice: from the terminal (the whole process
+      // group) and as tsx relays it. Only a later one is the user's again.
+      if (Date.now() - signalledAt > 1_000) {
+        console.log(`\n${signal} again: still stopping, please wait…`);
+      }
       return;
     }
-    signalled = true;
+    signalledAt = Date.now();
     console.log(`\n${signal}: stopping the demo…`);
     abort.abort();
     stopRequested!();
