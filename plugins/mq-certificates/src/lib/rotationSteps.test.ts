@@ -89,6 +89,37 @@ describe('rotationSteps', () => {
     expect(steps[5].at).toBe('2026-12-02T02:00:09Z');
   });
 
+  it('times the scheduled step of a job that needs approval by its approval, never before it', () => {
+    const waiting = rotationSteps(
+      rotation({ state: 'awaiting-approval', stagedRevisionPath: 'x' }),
+      [job({ runAt: '2026-12-01T10:04:00Z' })],
+    );
+    expect(waiting[3]).toEqual({ label: 'Scheduled', status: 'pending' });
+
+    const approved = rotationSteps(
+      rotation({ state: 'scheduled', stagedRevisionPath: 'x' }),
+      [
+        job({
+          state: 'scheduled',
+          runAt: '2026-12-01T10:04:00Z',
+          approvedAt: '2026-12-01T10:06:00Z',
+          approvedBy: 'user:default/bob',
+        }),
+      ],
+    );
+    expect(approved[2].at).toBe('2026-12-01T10:06:00Z');
+    expect(approved[3].at).toBe('2026-12-01T10:06:00Z');
+    expect(approved[3].at! >= approved[2].at!).toBe(true);
+  });
+
+  it('times the scheduled step of a job without approval by its run time', () => {
+    const steps = rotationSteps(
+      rotation({ state: 'scheduled', stagedRevisionPath: 'x' }),
+      [job({ state: 'scheduled', approvalRequired: false })],
+    );
+    expect(steps[3].at).toBe('2026-12-02T02:00:00Z');
+  });
+
   it('puts a rollback on the verify step and a failed refresh on the refresh step', () => {
     const ran = job({
       state: 'rolled-back',

@@ -98,7 +98,12 @@ export function rotationSteps(
       view.at = job.approvedAt;
       view.by = job.approvedBy;
     }
-    if (step.state === 'scheduled' && job) view.at = job.runAt;
+    if (step.state === 'scheduled' && job) {
+      // A job that needs approval is scheduled only once it is approved: its
+      // runAt is then when it will run, not when it was scheduled, and it
+      // would read as happening before the approval.
+      view.at = job.approvalRequired ? job.approvedAt : job.runAt;
+    }
     if (step.state === 'refreshing' && job?.startedAt) view.at = job.startedAt;
     if (step.state === 'verified' && rotation.state === 'verified') {
       view.at = job?.finishedAt ?? rotation.updatedAt;
