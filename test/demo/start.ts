@@ -142,7 +142,7 @@ async function main(): Promise<number> {
       signal: abort.signal,
     });
   } catch (e) {
-    if (signalled) {
+    if (signalledAt !== undefined) {
       // Ctrl-C during the start: startDemoPortal stopped what had started.
       console.log('Demo stopped.');
       return 0;
