@@ -458,9 +458,11 @@ describe('EntityMqCertificatesContent', () => {
     const rotations = await screen.findByRole('table', { name: 'Rotations' });
     const rows = within(rotations).getAllByRole('row').slice(1);
     expect(rows[0]).toHaveTextContent('user:default/bob');
-    expect(rows[0]).toHaveTextContent(NEW_SERIAL);
+    // The rotation in progress replaces the serial the listener serves now.
+    expect(rows[0]).toHaveTextContent(`${SERVED_SERIAL} → ${NEW_SERIAL}`);
     expect(rows[1]).toHaveTextContent('user:default/alice');
     expect(rows[1]).toHaveTextContent(SERVED_SERIAL);
+    expect(rows[1]).not.toHaveTextContent('→');
     expect(rows[1]).toHaveTextContent('approved by user:default/carol');
     expect(rows[1].querySelector('time')).toHaveAttribute(
       'title',
@@ -472,6 +474,26 @@ describe('EntityMqCertificatesContent', () => {
       .closest('tr')!;
     // The event names only its job; the serial comes from the job's rotation.
     expect(verified).toHaveTextContent(SERVED_SERIAL);
+  });
+
+  it('shows which serial each rotation replaced, old → new', async () => {
+    const detail = qmDetail();
+    const [first, second] = [...detail.rotations].sort((a, b) =>
+      a.createdAt.localeCompare(b.createdAt),
+    );
+    first.supersededSerialNumber = '0e:77';
+    // Finished: the listener's serial says nothing about what it replaced, so
+    // it is the previous verified rotation's serial.
+    second.state = 'verified';
+    detail.served!.serialNumber = NEW_SERIAL;
+    await renderContent({ detail });
+    const rotations = await screen.findByRole('table', { name: 'Rotations' });
+    expect(
+      within(rotations).getByRole('columnheader', { name: /Serial/ }),
+    ).toHaveTextContent('Serial (old → new)');
+    const rows = within(rotations).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent(`${SERVED_SERIAL} → ${NEW_SERIAL}`);
+    expect(rows[1]).toHaveTextContent(`0e:77 → ${SERVED_SERIAL}`);
   });
 
   it('shows the missing-annotation state for an entity that is not a queue manager', async () => {

@@ -46,6 +46,49 @@ function RetireNote(props: { rotation: Rotation }) {
   ) : null;
 }
 
+const TERMINAL = ['verified', 'failed', 'rolled-back', 'cancelled'];
+
+/**
+ * The serial a rotation replaces (or replaced): the one the backend recorded
+ * at the cut-over; before the cut-over, the one the listener serves now;
+ * else the serial of the last rotation verified before it.
+ */
+export function replacedSerial(
+  rotation: Rotation,
+  detail: QueueManagerDetail,
+): string | undefined {
+  if (rotation.supersededSerialNumber) return rotation.supersededSerialNumber;
+  const served = detail.served?.serialNumber;
+  if (
+    !TERMINAL.includes(rotation.state) &&
+    served &&
+    served !== rotation.serialNumber
+  ) {
+    return served;
+  }
+  const previous = detail.rotations
+    .filter(
+      r =>
+        r.id !== rotation.id &&
+        r.state === 'verified' &&
+        r.createdAt < rotation.createdAt,
+    )
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  return previous && previous.serialNumber !== rotation.serialNumber
+    ? previous.serialNumber
+    : undefined;
+}
+
+/** "old → new", or only the new serial of a first rotation. */
+function SerialChange(props: { from?: string; to: string }) {
+  if (!props.from) return <code>{props.to}</code>;
+  return (
+    <span data-serial-change title={`${props.from} replaced by ${props.to}`}>
+      <code>{props.from}</code> → <code>{props.to}</code>
+    </span>
+  );
+}
+
 /** Who rotated and refreshed when, with which serials. */
 export function HistoryCard(props: { detail: QueueManagerDetail }) {
   const { detail } = props;
@@ -75,7 +118,7 @@ export function HistoryCard(props: { detail: QueueManagerDetail }) {
             <TableRow>
               <TableCell>Started</TableCell>
               <TableCell>By</TableCell>
-              <TableCell>Serial</TableCell>
+              <TableCell>Serial (old → new)</TableCell>
               <TableCell>Expires</TableCell>
               <TableCell>Refresh</TableCell>
               <TableCell>Outcome</TableCell>
@@ -90,8 +133,11 @@ export function HistoryCard(props: { detail: QueueManagerDetail }) {
                     <DateTime value={r.createdAt} />
                   </TableCell>
                   <TableCell>{r.createdBy}</TableCell>
-                  <TableCell>
-                    <code>{r.serialNumber}</code>
+                  <TableCell style={{ overflowWrap: 'anywhere' }}>
+                    <SerialChange
+                      from={replacedSerial(r, detail)}
+                      to={r.serialNumber}
+                    />
                   </TableCell>
                   <TableCell>
                     <DateTime value={r.notAfter} />
