@@ -51,6 +51,14 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** DISPLAY may answer blank-padded values; the padding means nothing. */
+function sameSettings(a: QmgrTlsSettings, b: QmgrTlsSettings): boolean {
+  return (
+    a.sslKeyRepository.trim() === b.sslKeyRepository.trim() &&
+    a.certificateLabel.trim() === b.certificateLabel.trim()
+  );
+}
+
 function settingsText(s: QmgrTlsSettings): string {
   return `SSLKEYR '${s.sslKeyRepository}' CERTLABL '${s.certificateLabel}'`;
 }
@@ -195,27 +203,63 @@ export class RefreshJobExecutor {
       };
     }
 
-    // 3. Record what is live before touching it (once: a retry or a takeover
-    // after a crash must restore the values from before the first ALTER).
+    // 3. Record what is live right before the ALTER, not what the deploy
+    // step saw at staging time: another rotation may have gone live since,
+    // and rolling back to the staging-time values would point the queue
+    // manager at a superseded (possibly pruned) repository. It is persisted
+    // before the ALTER so a takeover after a crash still knows it.
     const runner = await this.options.runtime().getMqscRunner(spec.mqAdmin);
-    let previous: QmgrTlsSettings;
-    if (rotation.previousSslKeyRepository !== undefined) {
-      previous = {
-        sslKeyRepository: rotation.previousSslKeyRepository,
-        certificateLabel: rotation.previousCertificateLabel ?? '',
+    const applied: QmgrTlsSettings = {
+      sslKeyRepository: target,
+      certificateLabel: rotation.certificateLabel,
+    };
+    let live: QmgrTlsSettings;
+    try {
+      live = await readQmgrTlsSettings(runner, qm);
+    } catch (e) {
+      return {
+        kind: 'failed',
+        changed: false,
+        message: `reading the live SSLKEYR/CERTLABL failed, nothing was changed: ${errorText(
+          e,
+        )}`,
       };
-    } else {
-      try {
-        previous = await readQmgrTlsSettings(runner, qm);
-      } catch (e) {
+    }
+    const recorded: QmgrTlsSettings | undefined =
+      rotation.previousSslKeyRepository !== undefined
+        ? {
+            sslKeyRepository: rotation.previousSslKeyRepository,
+            certificateLabel: rotation.previousCertificateLabel ?? '',
+          }
+        : undefined;
+    let previous: QmgrTlsSettings;
+    let was: string;
+    if (sameSettings(live, applied)) {
+      // Already on the staged repository: an earlier attempt of this job
+      // ran the ALTER (AMQ9710 retry, or a takeover after a crash) and
+      // stored what was live before it, which is what a rollback restores.
+      if (!recorded) {
         return {
           kind: 'failed',
           changed: false,
-          message: `reading the live SSLKEYR/CERTLABL failed, nothing was changed: ${errorText(
-            e,
-          )}`,
+          message: `${qm} already has ${settingsText(
+            applied,
+          )} and the values from before it were not recorded, so a rollback would have no target; nothing was changed. Check DISPLAY QMGR SSLKEYR CERTLABL and the served certificate, then rotate again if needed`,
         };
       }
+      previous = recorded;
+      was = `already set by an earlier attempt; a rollback restores ${settingsText(
+        previous,
+      )}`;
+    } else {
+      previous = live;
+      was = `was ${settingsText(previous)}${
+        recorded && !sameSettings(recorded, live)
+          ? `; the deploy step had recorded ${settingsText(
+              recorded,
+            )}, which has been replaced since`
+          : ''
+      }`;
       const superseded =
         before.serialNumber &&
         !serialNumbersEqual(before.serialNumber, rotation.serialNumber)
@@ -231,15 +275,11 @@ export class RefreshJobExecutor {
     ctx.assertClaim();
 
     // 4. Cut over.
-    const applied = {
-      sslKeyRepository: target,
-      certificateLabel: rotation.certificateLabel,
-    };
     await ctx.note(
       'cutover-started',
-      `Cutting over to ${settingsText(applied)} (was ${settingsText(
-        previous,
-      )}), attempt ${job.attempts}`,
+      `Cutting over to ${settingsText(applied)} (${was}), attempt ${
+        job.attempts
+      }`,
       { high: true },
     );
     try {
@@ -476,12 +516,7 @@ export class RefreshJobExecutor {
         // repository that served before, then REFRESH).
         live = undefined;
       }
-      const same = (a: string, b: string) => a.trim() === b.trim();
-      if (
-        live &&
-        same(live.sslKeyRepository, previous.sslKeyRepository) &&
-        same(live.certificateLabel, previous.certificateLabel)
-      ) {
+      if (live && sameSettings(live, previous)) {
         return {
           kind: 'failed',
           changed: false,
@@ -490,12 +525,39 @@ export class RefreshJobExecutor {
           )} (read through ${via}), so the at job did not change it and nothing was rolled back`,
         };
       }
+      // The at job script does not record what it replaced, so the rollback
+      // target is what the deploy step read at staging time. If SSLKEYR is
+      // now neither that nor the repository the at job sets, someone else
+      // changed it since (another rotation went live): restoring the
+      // staging-time values would undo that change, so leave it alone.
+      const staged: QmgrTlsSettings | undefined =
+        rotation.stagedSslKeyRepository !== undefined
+          ? {
+              sslKeyRepository: rotation.stagedSslKeyRepository,
+              certificateLabel: rotation.certificateLabel,
+            }
+          : undefined;
+      if (live && staged && !sameSettings(live, staged)) {
+        return {
+          kind: 'failed',
+          changed: false,
+          message: `${why}. ${qm} now has ${settingsText(
+            live,
+          )} (read through ${via}): neither what the at job sets (${settingsText(
+            staged,
+          )}) nor what the deploy step recorded at staging time (${settingsText(
+            previous,
+          )}), so it was changed by something else since and nothing was rolled back. Check which certificate it serves; rotate again if it is not the one you want`,
+        };
+      }
       ctx.assertClaim();
       await ctx.note(
         'rollback-started',
         `Host-mode refresh not verified; rolling back ${qm} from ${
           live ? settingsText(live) : 'unreadable settings'
-        } to ${settingsText(previous)} through ${via}`,
+        } to ${settingsText(
+          previous,
+        )} (recorded by the deploy step at staging time; the at job does not record what it replaces) through ${via}`,
         { high: true },
       );
       return await this.rollBack(

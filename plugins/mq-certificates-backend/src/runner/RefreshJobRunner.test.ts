@@ -23,6 +23,7 @@ import { RefreshJobRunner } from './RefreshJobRunner';
 const OLD_REPO = '/var/mqm/qm1/ssl/key-old.p12';
 const NEW_PATH = 'qm1/ssl/key-new.p12';
 const NEW_REPO = `/var/mqm/${NEW_PATH}`;
+const INTERIM_REPO = '/var/mqm/qm1/ssl/key-interim.p12';
 const QM_LABEL = 'ibmwebspheremqqm1';
 const CHANNEL_LABEL = 'qm2chl';
 const ENTITY = 'resource:default/qm1';
@@ -43,6 +44,8 @@ describe('RefreshJobRunner', () => {
       recordPrevious?: boolean;
       /** The entity has no mqcert.io/mq-admin connection. */
       noMqAdmin?: boolean;
+      /** Record the absolute SSLKEYR of the staged revision, as the deploy step does. */
+      recordStagedRepository?: boolean;
     } = {},
   ) {
     const knex: Knex = await databases.init('SQLITE_3');
@@ -114,6 +117,9 @@ describe('RefreshJobRunner', () => {
       },
       deployTarget: 'hosts',
       stagedRevisionPath: NEW_PATH,
+      ...(options.recordStagedRepository
+        ? { stagedSslKeyRepository: NEW_REPO }
+        : {}),
       ...(options.recordPrevious
         ? {
             previousSslKeyRepository: OLD_REPO,
@@ -273,6 +279,65 @@ describe('RefreshJobRunner', () => {
       status: 'failed',
       severityLevel: 'high',
     });
+  });
+
+  /**
+   * Another rotation went live between staging (when the deploy step recorded
+   * OLD_REPO as "previous") and this job's cut-over.
+   */
+  function anotherRotationWentLive(t: Awaited<ReturnType<typeof setup>>) {
+    const interim = issueLeaf();
+    const contents = {
+      [QM_LABEL]: interim.serialNumber,
+      [CHANNEL_LABEL]: t.oldChannel.serialNumber,
+    };
+    t.qm.repositories.set(INTERIM_REPO, contents);
+    t.qm.sslKeyRepository = INTERIM_REPO;
+    t.qm.live = { ...contents };
+    return interim;
+  }
+
+  it('rolls back to what was live at the cut-over, not to what the deploy step recorded at staging time', async () => {
+    const t = await setup({ recordPrevious: true });
+    const interim = anotherRotationWentLive(t);
+    t.qm.refreshHasNoEffect = true;
+    // Crash safety: the values a rollback restores are stored before the ALTER.
+    const run = t.qm.runner.run;
+    let storedAtAlter: string | undefined;
+    t.qm.runner.run = async (queueManager, commands) => {
+      if (commands[0].startsWith('ALTER') && storedAtAlter === undefined) {
+        storedAtAlter = (await t.store.getRotation(t.rotation.id))
+          ?.previousSslKeyRepository;
+      }
+      return run(queueManager, commands);
+    };
+
+    expect((await t.runner.poll()).outcomes).toEqual({ 'rolled-back': 1 });
+    expect(storedAtAlter).toBe(INTERIM_REPO);
+    expect(t.qm.sslKeyRepository).toBe(INTERIM_REPO);
+    expect(t.qm.commands.slice(-2)).toEqual([
+      `ALTER QMGR SSLKEYR('${INTERIM_REPO}') CERTLABL('${QM_LABEL}')`,
+      'REFRESH SECURITY TYPE(SSL)',
+    ]);
+    expect(t.qm.commands).not.toContain(
+      `ALTER QMGR SSLKEYR('${OLD_REPO}') CERTLABL('${QM_LABEL}')`,
+    );
+    const rotation = await t.store.getRotation(t.rotation.id);
+    expect(rotation).toMatchObject({
+      state: 'rolled-back',
+      previousSslKeyRepository: INTERIM_REPO,
+      previousCertificateLabel: QM_LABEL,
+      supersededSerialNumber: interim.serialNumber,
+    });
+    expect(rotation?.stateReason).toContain(
+      `Rolled back to SSLKEYR '${INTERIM_REPO}'`,
+    );
+    const cutover = (await t.store.listEvents(ENTITY)).find(
+      e => e.type === 'cutover-started',
+    );
+    expect(cutover?.message).toContain(
+      `(was SSLKEYR '${INTERIM_REPO}' CERTLABL '${QM_LABEL}'; the deploy step had recorded SSLKEYR '${OLD_REPO}' CERTLABL '${QM_LABEL}', which has been replaced since)`,
+    );
   });
 
   it('rolls back when a channel with its own CERTLABL serves the wrong certificate', async () => {
@@ -492,6 +557,45 @@ describe('RefreshJobRunner', () => {
       expect(rotation?.stateReason).toContain(
         `QM1 still has SSLKEYR '${OLD_REPO}' CERTLABL '${QM_LABEL}' (read through mq-admin connection qm1-rest), so the at job did not change it and nothing was rolled back`,
       );
+    });
+
+    it('leaves SSLKEYR alone when it is neither the staged repository nor the staging-time values (another change went live)', async () => {
+      const t = await setup({
+        mode: 'host',
+        recordPrevious: true,
+        recordStagedRepository: true,
+      });
+      anotherRotationWentLive(t);
+      t.qm.live = { [QM_LABEL]: 'de:ad', [CHANNEL_LABEL]: 'de:ad' };
+
+      expect((await pastTheWindow(t)).outcomes).toEqual({ failed: 1 });
+      expect(t.qm.commands).toEqual(['DISPLAY QMGR SSLKEYR CERTLABL']);
+      expect(t.qm.sslKeyRepository).toBe(INTERIM_REPO);
+      const rotation = await t.store.getRotation(t.rotation.id);
+      expect(rotation?.stateReason).toContain(
+        `QM1 now has SSLKEYR '${INTERIM_REPO}' CERTLABL '${QM_LABEL}'`,
+      );
+      expect(rotation?.stateReason).toContain(
+        'changed by something else since and nothing was rolled back',
+      );
+    });
+
+    it('says the rollback target was recorded at staging time', async () => {
+      const t = await setup({
+        mode: 'host',
+        recordPrevious: true,
+        recordStagedRepository: true,
+      });
+      t.qm.refreshHasNoEffect = true;
+      await t.qm.runner.run('QM1', AT_CUTOVER);
+      t.qm.refreshHasNoEffect = false;
+
+      expect((await pastTheWindow(t)).outcomes).toEqual({ 'rolled-back': 1 });
+      expect(t.qm.sslKeyRepository).toBe(OLD_REPO);
+      const events = await t.store.listEvents(ENTITY);
+      expect(
+        events.find(e => e.type === 'rollback-started')?.message,
+      ).toContain('recorded by the deploy step at staging time');
     });
 
     it('fails without touching the queue manager when the previous values were never recorded', async () => {
