@@ -8,6 +8,46 @@ export interface ExplainedError {
   detail: string;
   /** What the user can do about it. */
   hint: string;
+  /** For `invalid`: the entity annotation the backend named, when it named one. */
+  annotation?: AnnotationProblem;
+}
+
+/** An mqcert.io/ annotation the backend refused, as its message names it. */
+export interface AnnotationProblem {
+  /** The annotation, e.g. `mqcert.io/listener`. */
+  name: string;
+  /** What is wrong with its value. */
+  problem?: string;
+  /** A valid value the backend gave as an example, e.g. `"qm1.example:1414"`. */
+  example?: string;
+}
+
+/**
+ * The annotation a backend message names. The backend says
+ * `annotation <name>: <problem>; for example <name>: <example>` (or
+ * `needs the annotation <name>; ..., for example <name>: <example>`).
+ */
+export function annotationProblem(
+  message: string,
+): AnnotationProblem | undefined {
+  const named = /annotation (mqcert\.io\/[A-Za-z0-9._/-]*[A-Za-z0-9])/.exec(
+    message,
+  );
+  if (!named) return undefined;
+  const name = named[1];
+  const rest = message.slice(named.index + named[0].length);
+  const marker = `for example ${name}: `;
+  const exampleAt = rest.lastIndexOf(marker);
+  const example =
+    exampleAt === -1 ? undefined : rest.slice(exampleAt + marker.length).trim();
+  let problem: string | undefined;
+  if (rest.startsWith(': ')) {
+    problem = (exampleAt === -1 ? rest : rest.slice(0, exampleAt))
+      .slice(2)
+      .replace(/[;,]\s*$/, '')
+      .trim();
+  }
+  return { name, problem: problem || undefined, example: example || undefined };
 }
 
 /** The backend's own message when it sent one, else the error's. */
@@ -51,11 +91,17 @@ export function explainError(error: unknown, what: string): ExplainedError {
     };
   }
   if (status === 400) {
+    const annotation = annotationProblem(detail);
     return {
       kind: 'invalid',
-      title: `The MQ certificates backend refused to load ${what}`,
+      title: annotation
+        ? `The annotation ${annotation.name} is invalid, so the MQ certificates backend refused to load ${what}`
+        : `The MQ certificates backend refused to load ${what}`,
       detail,
-      hint: "Fix what the message names. Most often it is an mqcert.io/ annotation in the entity's catalog-info.yaml; the page shows the queue manager once the catalog has processed the fix.",
+      hint: annotation
+        ? `Fix ${annotation.name} in the entity's catalog-info.yaml (metadata.annotations). The page, with any scheduled refreshes of this queue manager, shows again once the catalog has processed the fix.`
+        : "Fix what the message names. Most often it is an mqcert.io/ annotation in the entity's catalog-info.yaml; the page shows the queue manager once the catalog has processed the fix.",
+      annotation,
     };
   }
   if (status === 404) {

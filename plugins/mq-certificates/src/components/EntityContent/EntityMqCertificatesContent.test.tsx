@@ -581,4 +581,43 @@ describe('EntityMqCertificatesContent', () => {
       screen.getByText('Details: No queue manager resource:default/qm1'),
     ).toBeInTheDocument();
   });
+
+  it('says which annotation is invalid and how to fix it when the backend refuses it', async () => {
+    const message =
+      'resource:default/qm2 has invalid annotations: annotation mqcert.io/listener: port \'notaport\' is not between 1 and 65535; for example mqcert.io/listener: "qm1.mq.example.test:1414"';
+    const error = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'InputError', message },
+          request: { method: 'GET', url: '/v1/queue-managers/x' },
+          response: { statusCode: 400 },
+        }),
+        { status: 400, headers: { 'Content-Type': 'application/json' } },
+      ),
+    );
+    await renderContent({ detail: async () => Promise.reject(error) });
+    expect(
+      await screen.findByText(
+        /^The annotation mqcert.io\/listener is invalid, so the MQ certificates backend refused/,
+      ),
+    ).toBeInTheDocument();
+    const fix = document.querySelector(
+      '[data-annotation="mqcert.io/listener"]',
+    )!;
+    expect(fix).toHaveTextContent(
+      "Annotation mqcert.io/listener: port 'notaport' is not between 1 and 65535",
+    );
+    expect(
+      screen.getByLabelText('Example value of mqcert.io/listener'),
+    ).toHaveTextContent(
+      'metadata: annotations: mqcert.io/listener: "qm1.mq.example.test:1414"',
+    );
+    expect(
+      screen.getByText(
+        /^Fix mqcert.io\/listener in the entity's catalog-info.yaml/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(`Details: ${message}`)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
 });
