@@ -1,4 +1,5 @@
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -12,6 +13,22 @@ import type { FleetSortKey } from '@mqcert/plugin-mq-certificates-common';
 import { JOB_STATE_TEXT, ROTATION_STATE_TEXT } from '../../lib/stateText';
 import { DateTime } from '../common/DateTime';
 import { StateBadge } from '../common/StateBadge';
+
+const COLUMNS = 8;
+
+const useStyles = makeStyles({
+  // Cells break only between words: no "Ren/ewal due", no "Day/s left".
+  table: {
+    '& th, & td': { wordBreak: 'normal', overflowWrap: 'normal' },
+  },
+  nowrap: { whiteSpace: 'nowrap' },
+  hasProblem: { '& > th, & > td': { borderBottom: 'none' } },
+  problem: {
+    paddingTop: 0,
+    overflowWrap: 'anywhere',
+    whiteSpace: 'normal',
+  },
+});
 
 /** Page sizes offered; the backend pages, so big ones stay cheap. */
 export const PAGE_SIZES = [25, 50, 100];
@@ -29,7 +46,10 @@ function SortHeader(props: {
 }) {
   const active = props.sort.field === props.field;
   return (
-    <TableCell sortDirection={active ? props.sort.order : false}>
+    <TableCell
+      sortDirection={active ? props.sort.order : false}
+      style={{ whiteSpace: 'nowrap' }}
+    >
       <TableSortLabel
         active={active}
         direction={active ? props.sort.order : 'asc'}
@@ -64,9 +84,14 @@ export function FleetTable(props: {
   onPage: (page: number) => void;
   onPageSize: (size: number) => void;
 }) {
+  const classes = useStyles();
   return (
     <>
-      <Table size="small" aria-label="Managed queue managers">
+      <Table
+        size="small"
+        aria-label="Managed queue managers"
+        className={classes.table}
+      >
         <TableHead>
           <TableRow>
             <SortHeader field="name" sort={props.sort} onSort={props.onSort}>
@@ -92,23 +117,22 @@ export function FleetTable(props: {
         <TableBody>
           {props.rows.length === 0 && (
             <TableRow>
-              <TableCell colSpan={8}>
+              <TableCell colSpan={COLUMNS}>
                 No queue manager matches these filters.
               </TableCell>
             </TableRow>
           )}
-          {props.rows.map(row => (
-            <TableRow key={row.entityRef} data-entity-ref={row.entityRef}>
+          {props.rows.flatMap(row => [
+            <TableRow
+              key={row.entityRef}
+              data-entity-ref={row.entityRef}
+              className={row.configError ? classes.hasProblem : undefined}
+            >
               <TableCell component="th" scope="row" role="rowheader">
                 <EntityRefLink entityRef={row.entityRef}>
                   {row.title ?? row.name}
                 </EntityRefLink>{' '}
                 ({row.queueManager})
-                {row.configError && (
-                  <Typography variant="caption" color="error" component="p">
-                    Annotation problem: {row.configError}
-                  </Typography>
-                )}
               </TableCell>
               <TableCell>
                 {row.owner ? (
@@ -119,10 +143,10 @@ export function FleetTable(props: {
                   '—'
                 )}
               </TableCell>
-              <TableCell>
+              <TableCell className={classes.nowrap}>
                 <StateBadge state={row.state} />
               </TableCell>
-              <TableCell>
+              <TableCell className={classes.nowrap}>
                 <DaysLeft row={row} />
               </TableCell>
               <TableCell>
@@ -146,8 +170,25 @@ export function FleetTable(props: {
               <TableCell>
                 <DateTime value={row.served?.probedAt} />
               </TableCell>
-            </TableRow>
-          ))}
+            </TableRow>,
+            // The annotation problem gets a cell of its own across the row,
+            // so its long text wraps there instead of squeezing the columns.
+            ...(row.configError
+              ? [
+                  <TableRow
+                    key={`${row.entityRef}#problem`}
+                    data-problem-of={row.entityRef}
+                  >
+                    <TableCell colSpan={COLUMNS} className={classes.problem}>
+                      <Typography variant="caption" color="error" component="p">
+                        Annotation problem of {row.title ?? row.name}:{' '}
+                        {row.configError}
+                      </Typography>
+                    </TableCell>
+                  </TableRow>,
+                ]
+              : []),
+          ])}
         </TableBody>
       </Table>
       <TablePagination

@@ -224,4 +224,32 @@ describe('MqCertificatesPage (fleet)', () => {
     expect(row).toHaveTextContent('Not probed yet');
     expect(row).toHaveTextContent('Unknown');
   });
+
+  it('gives an annotation problem its own wrapping cell and keeps the state on one line', async () => {
+    const problem =
+      'annotation mqcert.io/listener: port \'notaport\' is not between 1 and 65535; for example mqcert.io/listener: "qm1.mq.example.test:1414"';
+    await renderPage(async () =>
+      fleetResponse([
+        fleetRow(2, { state: 'renew-due', configError: problem }),
+        fleetRow(1),
+      ]),
+    );
+    await screen.findByRole('link', { name: 'qm2' });
+    const rows = bodyRows();
+    expect(rows).toHaveLength(3);
+    // The QM cell holds only the name, not the long problem text.
+    expect(
+      within(rows[0]).getByRole('rowheader', { name: 'qm2 (QM2)' }),
+    ).toBeInTheDocument();
+    expect(rows[0]).not.toHaveTextContent('Annotation problem');
+    const cell = within(rows[1]).getByRole('cell');
+    expect(cell).toHaveAttribute('colspan', '8');
+    expect(cell).toHaveTextContent(`Annotation problem of qm2: ${problem}`);
+    expect(cell).toHaveStyle({ overflowWrap: 'anywhere' });
+    const badge = rows[0].querySelector('[data-state="renew-due"]')!;
+    expect(badge.closest('td')).toHaveStyle({ whiteSpace: 'nowrap' });
+    expect(
+      within(rows[2]).getByRole('rowheader', { name: 'qm1 (QM1)' }),
+    ).toBeInTheDocument();
+  });
 });
