@@ -133,6 +133,33 @@ describe('mq-certificates REST API', () => {
       expect(res.body.error.message).toContain('unknown field extra');
     });
 
+    it('says a malformed JSON body is not JSON without echoing it back', async () => {
+      const pasted = '-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkq';
+      for (const [text, reason] of [
+        [`{"x": oops, "key": "${pasted}"}`, 'unexpected character'],
+        [`{"key": "${pasted}`, 'a string is not closed at position'],
+        [`{"key": "${pasted}"`, "expected ',' or a closing bracket"],
+        ['{"key":', 'it ends before the JSON value is complete'],
+        [`oops ${pasted}`, 'unexpected character'],
+      ]) {
+        const res = await request(server)
+          .post(`${api}/v1/rotations`)
+          .set('Authorization', asScaffolderFor('alice'))
+          .set('Content-Type', 'application/json')
+          .send(text);
+        expect(res.status).toBe(400);
+        expect(res.body.error.name).toBe('InputError');
+        expect(res.body.error.message).toMatch(
+          /^request body is not valid JSON \(/,
+        );
+        expect(res.body.error.message).toContain(reason);
+        expect(res.text).not.toContain(pasted);
+        expect(res.text).not.toContain('oops');
+        expect(res.text).not.toContain('entity.parse.failed');
+        expect(res.body.error).not.toHaveProperty('body');
+      }
+    });
+
     it('refuses users who may not rotate the queue manager', async () => {
       for (const user of ['mallory', 'carol']) {
         const res = await request(server)

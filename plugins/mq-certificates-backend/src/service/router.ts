@@ -4,6 +4,7 @@ import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -19,6 +20,31 @@ import {
   recordRotationSchema,
   updateRotationSchema,
 } from './validation';
+
+/**
+ * Why JSON.parse refused a body, in words that never quote it: newer Node
+ * versions put a snippet of the input into the message.
+ */
+function jsonSyntaxReason(message: string): string {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  let what = 'it does not parse';
+  if (/^Unexpected end of JSON input/.test(message)) {
+    what = 'it ends before the JSON value is complete';
+  } else if (/^Unexpected non-whitespace character after JSON/.test(message)) {
+    what = 'text follows the JSON value';
+  } else if (/^Unterminated string/.test(message)) {
+    what = 'a string is not closed';
+  } else if (/^Bad (control|escaped) character/.test(message)) {
+    what = 'a string holds a character JSON does not allow';
+  } else if (/^Expected ',' or/.test(message)) {
+    what = "expected ',' or a closing bracket";
+  } else if (/^Expected property name/.test(message)) {
+    what = 'expected a property name in double quotes';
+  } else if (/^Unexpected (token|character)/.test(message)) {
+    what = 'unexpected character';
+  }
+  return position ? `${what} at position ${position}` : what;
+}
 
 /**
  * The REST API under /api/mq-certificates (documented in
@@ -38,6 +64,29 @@ export async function createRouter(options: {
   const { httpAuth, auditor, service } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
+  // body-parser's SyntaxError carries the raw request body (`body`), which the
+  // error handler would serialize back to the caller (and into logs): a
+  // half-pasted key would be echoed. Answer with a short reason instead.
+  router.use(
+    (
+      error: unknown,
+      _req: Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if ((error as { type?: unknown })?.type === 'entity.parse.failed') {
+        next(
+          new InputError(
+            `request body is not valid JSON (${jsonSyntaxReason(
+              (error as Error).message,
+            )}); send a JSON object as documented in the OpenAPI schema`,
+          ),
+        );
+        return;
+      }
+      next(error);
+    },
+  );
 
   /**
    * Runs a route inside an auditor event (reads `low`, writes `medium`),
