@@ -212,6 +212,51 @@ describe('EntityMqCertificatesContent', () => {
     expect(screen.getAllByText(NEW_SERIAL).length).toBeGreaterThan(0);
   });
 
+  it('fits the rotation card when narrow: one wrapping serial line, a vertical stepper', async () => {
+    await renderContent();
+    await screen.findByText('Rotation in progress');
+    const line = document.querySelector('[data-rotation-serial]')!;
+    // One element in InfoCard's flex subheader, so "Serial" keeps its space
+    // and the line wraps.
+    expect(line.parentElement!.children).toHaveLength(1);
+    expect(line.textContent).toMatch(
+      new RegExp(`^Serial ${NEW_SERIAL}, started .+ by user:default/bob$`),
+    );
+    const serial = within(line as HTMLElement).getByText(NEW_SERIAL);
+    expect(serial.tagName).toBe('CODE');
+    expect(serial).toHaveStyle({ wordBreak: 'break-all' });
+    // Not measured (no ResizeObserver here): vertical, so no step falls off.
+    const stepper = screen.getByLabelText('Rotation steps');
+    expect(stepper).toHaveAttribute('data-orientation', 'vertical');
+    expect(stepper).toHaveClass('MuiStepper-vertical');
+  });
+
+  it('lays the stepper out horizontally once the card is wide enough', async () => {
+    const original = (globalThis as any).ResizeObserver;
+    (globalThis as any).ResizeObserver = class {
+      constructor(private readonly callback: ResizeObserverCallback) {}
+      observe() {
+        this.callback(
+          [{ contentRect: { width: 900 } } as ResizeObserverEntry],
+          this as unknown as ResizeObserver,
+        );
+      }
+      disconnect() {}
+    };
+    try {
+      await renderContent();
+      await screen.findByText('Rotation in progress');
+      await waitFor(() =>
+        expect(screen.getByLabelText('Rotation steps')).toHaveAttribute(
+          'data-orientation',
+          'horizontal',
+        ),
+      );
+    } finally {
+      (globalThis as any).ResizeObserver = original;
+    }
+  });
+
   it('explains a rollback in plain words with the next step', async () => {
     const detail = qmDetail();
     const rotation = detail.rotations[1];

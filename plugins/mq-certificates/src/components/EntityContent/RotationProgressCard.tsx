@@ -9,6 +9,7 @@ import type {
   QueueManagerDetail,
   Rotation,
 } from '@mqcert/plugin-mq-certificates-common';
+import { useLayoutEffect, useState } from 'react';
 import { rotationSteps, StepStatus } from '../../lib/rotationSteps';
 import { ROTATION_STATE_TEXT } from '../../lib/stateText';
 import { DateTime } from '../common/DateTime';
@@ -38,11 +39,36 @@ const STATUS_WORDS: Record<StepStatus, string> = {
   pending: 'not yet',
 };
 
+/** Six labelled steps with dates side by side need about this many pixels. */
+const HORIZONTAL_STEPPER_WIDTH = 760;
+
+/**
+ * Whether the element is at least `width` wide, following its resizes. False
+ * until measured (and where ResizeObserver is missing), so a narrow card
+ * never starts out clipped.
+ */
+function useFitsWidth(width: number) {
+  // A callback ref: the measured element appears only once a rotation exists.
+  const [el, setEl] = useState<HTMLDivElement | null>(null);
+  const [fits, setFits] = useState(false);
+  useLayoutEffect(() => {
+    if (!el || typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver(entries => {
+      const measured = entries[entries.length - 1]?.contentRect.width ?? 0;
+      setFits(measured >= width);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [el, width]);
+  return [setEl, fits] as const;
+}
+
 /**
  * A rotation step by step (issued → staged → awaiting approval → scheduled →
  * refreshing → verified), or where it failed, why and what to do next.
  */
 export function RotationProgressCard(props: { detail: QueueManagerDetail }) {
+  const [stepperBox, horizontal] = useFitsWidth(HORIZONTAL_STEPPER_WIDTH);
   const rotation = latestRotation(props.detail);
   if (!rotation) {
     return (
@@ -68,49 +94,65 @@ export function RotationProgressCard(props: { detail: QueueManagerDetail }) {
     <InfoCard
       title={inProgress ? 'Rotation in progress' : 'Latest rotation'}
       subheader={
-        <>
-          Serial <code>{rotation.serialNumber}</code>, started{' '}
-          <DateTime value={rotation.createdAt} /> by {rotation.createdBy}
-        </>
+        // One element: InfoCard lays the subheader out as a flex row, which
+        // drops the spaces between loose text and <code> and cannot wrap.
+        <span data-rotation-serial style={{ minWidth: 0 }}>
+          Serial{' '}
+          <code
+            style={{
+              fontFamily: 'monospace',
+              wordBreak: 'break-all',
+              overflowWrap: 'anywhere',
+            }}
+          >
+            {rotation.serialNumber}
+          </code>
+          , started <DateTime value={rotation.createdAt} /> by{' '}
+          {rotation.createdBy}
+        </span>
       }
     >
-      <Stepper
-        activeStep={activeStep === -1 ? steps.length : activeStep}
-        alternativeLabel
-        aria-label="Rotation steps"
-      >
-        {steps.map(step => (
-          <Step
-            key={step.label}
-            completed={step.status === 'done'}
-            data-status={step.status}
-            data-step={step.label}
-          >
-            <StepLabel
-              error={step.status === 'failed' || step.status === 'cancelled'}
-              optional={
-                <Typography variant="caption" component="span">
-                  {STATUS_WORDS[step.status]}
-                  {step.at && (
-                    <>
-                      <br />
-                      <DateTime value={step.at} />
-                    </>
-                  )}
-                  {step.by && (
-                    <>
-                      <br />
-                      by {step.by}
-                    </>
-                  )}
-                </Typography>
-              }
+      <div ref={stepperBox}>
+        <Stepper
+          activeStep={activeStep === -1 ? steps.length : activeStep}
+          alternativeLabel={horizontal}
+          orientation={horizontal ? 'horizontal' : 'vertical'}
+          data-orientation={horizontal ? 'horizontal' : 'vertical'}
+          aria-label="Rotation steps"
+        >
+          {steps.map(step => (
+            <Step
+              key={step.label}
+              completed={step.status === 'done'}
+              data-status={step.status}
+              data-step={step.label}
             >
-              {step.label}
-            </StepLabel>
-          </Step>
-        ))}
-      </Stepper>
+              <StepLabel
+                error={step.status === 'failed' || step.status === 'cancelled'}
+                optional={
+                  <Typography variant="caption" component="span">
+                    {STATUS_WORDS[step.status]}
+                    {step.at && (
+                      <>
+                        <br />
+                        <DateTime value={step.at} />
+                      </>
+                    )}
+                    {step.by && (
+                      <>
+                        <br />
+                        by {step.by}
+                      </>
+                    )}
+                  </Typography>
+                }
+              >
+                {step.label}
+              </StepLabel>
+            </Step>
+          ))}
+        </Stepper>
+      </div>
       <Alert
         severity={alertSeverity(rotation.state)}
         role={failed ? 'alert' : 'status'}
