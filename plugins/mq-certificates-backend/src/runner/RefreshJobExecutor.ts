@@ -169,7 +169,7 @@ export class RefreshJobExecutor {
         changed: false,
         message: `the entity has no ${
           spec.mqAdmin ? 'mqcert.io/listener' : 'mqcert.io/mq-admin'
-        } annotation; add it and schedule the refresh again; nothing was changed`,
+        } annotation; add it and rotate again (a failed rotation cannot be scheduled again); nothing was changed`,
       };
     }
 

@@ -22,9 +22,9 @@ import {
   RecordRotationRequest,
   RefreshJob,
   RefreshJobState,
+  RefreshMode,
   requireSpecField,
   Rotation,
-  RotationState,
   ServedCertificate,
   UpdateRotationRequest,
 } from '@mqcert/plugin-mq-certificates-common';
@@ -47,13 +47,68 @@ import {
   QueueManagerCatalog,
 } from './QueueManagerCatalog';
 
-/** Rotation states from which a refresh may be scheduled (again). */
-const SCHEDULABLE_ROTATION_STATES: RotationState[] = [
-  'staged',
-  'cancelled',
-  'failed',
-  'rolled-back',
-];
+/**
+ * How far in the past a requested run time may lie: the scaffolder resolves
+ * "now" before the steps before it finish, so a legitimate run time is
+ * seconds (at most minutes) old by the time it arrives. Anything older is
+ * a mistake, not "now".
+ */
+const RUN_AT_PAST_TOLERANCE_MS = 5 * 60_000;
+
+/** Why a rotation in each state cannot be scheduled, and what to do. */
+function notSchedulable(rotation: Rotation): string {
+  const what = `rotation ${rotation.id} is ${rotation.state}`;
+  switch (rotation.state) {
+    case 'issued':
+      return `rotation ${rotation.id} is not staged yet; deploy the key repository first (mq:keystore:deploy), then schedule the refresh`;
+    case 'scheduled':
+    case 'awaiting-approval':
+    case 'refreshing':
+      return `${what}: it already has a refresh job; wait for that job, or cancel it and rotate again for another run`;
+    case 'verified':
+      return `${what}: its certificate was cut over already, and cutting over to it again could replace a newer certificate with this older one; rotate again (rotate-mq-certificate) to get a new certificate`;
+    default:
+      // cancelled, failed, rolled-back: a newer certificate may have gone
+      // live since, and the staged repository may have been pruned.
+      return `${what}; only a staged rotation can be scheduled, and its staged key repository may be out of date by now. Rotate again (rotate-mq-certificate) to issue, stage and schedule a fresh certificate`;
+  }
+}
+
+/**
+ * Whether a create request repeats the one that created `pending`: same
+ * rotation, mode, at job, approval and user, and the same run time (or
+ * "now" again for a job that is due already, since the scaffolder works
+ * "now" out afresh when a task resumes).
+ */
+function isRepeatOf(
+  pending: RefreshJob,
+  request: {
+    rotationId: string;
+    mode: RefreshMode;
+    hostJobId?: string;
+    runAt?: string;
+    approvalRequired: boolean;
+    createdBy: string;
+    now: Date;
+  },
+): boolean {
+  if (
+    pending.rotationId !== request.rotationId ||
+    pending.mode !== request.mode ||
+    (pending.hostJobId ?? undefined) !== (request.hostJobId ?? undefined) ||
+    pending.approvalRequired !== request.approvalRequired ||
+    pending.createdBy !== request.createdBy
+  ) {
+    return false;
+  }
+  const now = request.now.getTime();
+  const asksForNow = !request.runAt || Date.parse(request.runAt) <= now;
+  return (
+    (request.runAt !== undefined &&
+      Date.parse(request.runAt) === Date.parse(pending.runAt)) ||
+    (asksForNow && Date.parse(pending.runAt) <= now)
+  );
+}
 
 function actorOf(credentials: BackstageCredentials): string {
   const p = credentials.principal as {
@@ -378,7 +433,7 @@ export class MqCertificatesService {
   async createRefreshJob(
     credentials: BackstageCredentials,
     body: CreateRefreshJobRequest,
-  ): Promise<RefreshJob> {
+  ): Promise<{ job: RefreshJob; created: boolean }> {
     const { store } = this.options;
     const rotation = await store.getRotation(body.rotationId);
     if (!rotation) {
@@ -394,12 +449,40 @@ export class MqCertificatesService {
       ),
     );
     const mode = body.mode ?? 'portal';
-    if (!SCHEDULABLE_ROTATION_STATES.includes(rotation.state)) {
-      throw new ConflictError(
-        rotation.state === 'issued'
-          ? `rotation ${rotation.id} is not staged yet; deploy the key repository first (mq:keystore:deploy), then schedule the refresh`
-          : `rotation ${rotation.id} is ${rotation.state}; a refresh can only be scheduled for a staged rotation`,
+    const now = this.now();
+    const actor = actorOf(credentials);
+    const approvalRequired =
+      body.approvalRequired === true || spec.refreshApproval === 'required';
+    // A resumed scaffolder task posts its request again when it crashed
+    // after the job was created but before its checkpoint was saved: answer
+    // with that job rather than a conflict that would fail the task.
+    const pending = await store.pendingJobForEntity(rotation.entityRef);
+    if (
+      pending &&
+      isRepeatOf(pending, {
+        rotationId: rotation.id,
+        mode,
+        hostJobId: body.hostJobId,
+        runAt: body.runAt,
+        approvalRequired,
+        createdBy: actor,
+        now,
+      })
+    ) {
+      return { job: pending, created: false };
+    }
+    if (
+      body.runAt &&
+      Date.parse(body.runAt) < now.getTime() - RUN_AT_PAST_TOLERANCE_MS
+    ) {
+      throw new InputError(
+        `runAt: ${body.runAt} is more than ${
+          RUN_AT_PAST_TOLERANCE_MS / 60_000
+        } minutes in the past (it is ${now.toISOString()}); give a future time, or omit runAt to run now`,
       );
+    }
+    if (rotation.state !== 'staged') {
+      throw new ConflictError(notSchedulable(rotation));
     }
     if (mode === 'portal') {
       requireSpecField(spec, 'mqAdmin', 'a portal refresh');
@@ -412,16 +495,12 @@ export class MqCertificatesService {
     }
     // One unfinished refresh per queue manager: two cut-overs racing on one
     // queue manager would record each other's key repository as "previous".
-    const pending = await store.pendingJobForEntity(rotation.entityRef);
     if (pending) {
       throw new ConflictError(
         `${rotation.entityRef} already has refresh job ${pending.id} (${pending.state}) for rotation ${pending.rotationId}; cancel it first to schedule another`,
       );
     }
-    const now = this.now();
     const runAt = body.runAt ?? now.toISOString();
-    const approvalRequired =
-      body.approvalRequired === true || spec.refreshApproval === 'required';
     const state: 'awaiting-approval' | 'scheduled' = approvalRequired
       ? 'awaiting-approval'
       : 'scheduled';
@@ -433,7 +512,7 @@ export class MqCertificatesService {
       approvalRequired,
       state,
       hostJobId: body.hostJobId,
-      createdBy: actorOf(credentials),
+      createdBy: actor,
     });
     await store.updateRotation(rotation.id, { state, stateReason: null });
     this.changed();
@@ -453,7 +532,7 @@ export class MqCertificatesService {
     if (state === 'scheduled' && Date.parse(runAt) <= now.getTime()) {
       this.options.wakeRunner?.();
     }
-    return job;
+    return { job, created: true };
   }
 
   async approveJob(
@@ -730,7 +809,7 @@ export class MqCertificatesService {
           job.hostJobId ? ` (${job.hostJobId})` : ''
         } on the queue manager's host and runs at ${
           job.runAt
-        }; to cut over now, cancel it and schedule the rotation again with when 'now'`,
+        }; to cut over now, cancel it and rotate again (rotate-mq-certificate) with when 'now'`,
       );
     }
     const actor = actorOf(credentials);

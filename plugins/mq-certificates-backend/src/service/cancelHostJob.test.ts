@@ -126,7 +126,7 @@ describe('POST /v1/refresh-jobs/{id}/cancel of a host-mode (at) job', () => {
       `is an at job (${AT_ID}) on the queue manager's host`,
     );
     expect(res.body.error.message).toContain(
-      "schedule the rotation again with when 'now'",
+      "rotate again (rotate-mq-certificate) with when 'now'",
     );
     const after = await request(server)
       .get(`${api}/v1/refresh-jobs/${job.id}`)

@@ -260,6 +260,108 @@ describe('mq-certificates REST API', () => {
       expect(rotationAfter.body).toMatchObject({ state: 'cancelled' });
     });
 
+    it('refuses a run time long past, and accepts one a moment ago', async () => {
+      const rotation = await recordRotation('qm2');
+      const past = await request(server)
+        .post(`${api}/v1/refresh-jobs`)
+        .set('Authorization', asScaffolderFor('alice'))
+        .send({
+          rotationId: rotation.id,
+          runAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+        });
+      expect(past.status).toBe(400);
+      expect(past.body.error.name).toBe('InputError');
+      expect(past.body.error.message).toMatch(
+        /^runAt: .* is more than 5 minutes in the past \(it is .*\); give a future time, or omit runAt to run now$/,
+      );
+      // Nothing was scheduled: the rotation is still staged.
+      const after = await request(server)
+        .get(`${api}/v1/rotations/${rotation.id}`)
+        .set('Authorization', asUser('alice'));
+      expect(after.body.state).toBe('staged');
+
+      // The scaffolder works out "now" before its earlier steps finish.
+      const recent = await request(server)
+        .post(`${api}/v1/refresh-jobs`)
+        .set('Authorization', asScaffolderFor('alice'))
+        .send({
+          rotationId: rotation.id,
+          runAt: new Date(Date.now() - 60_000).toISOString(),
+        });
+      expect(recent.status).toBe(201);
+      const cleanup = await request(server)
+        .post(`${api}/v1/refresh-jobs/${recent.body.id}/cancel`)
+        .set('Authorization', asUser('alice'))
+        .send({});
+      expect(cleanup.status).toBe(200);
+    });
+
+    it('refuses to schedule a rotation that is not staged (cancelled, failed) and says to rotate again', async () => {
+      const cancelled = await recordRotation('qm2');
+      const job = await request(server)
+        .post(`${api}/v1/refresh-jobs`)
+        .set('Authorization', asScaffolderFor('alice'))
+        .send({ rotationId: cancelled.id });
+      expect(job.status).toBe(201);
+      await request(server)
+        .post(`${api}/v1/refresh-jobs/${job.body.id}/cancel`)
+        .set('Authorization', asUser('alice'))
+        .send({});
+      const again = await request(server)
+        .post(`${api}/v1/refresh-jobs`)
+        .set('Authorization', asScaffolderFor('alice'))
+        .send({ rotationId: cancelled.id });
+      expect(again.status).toBe(409);
+      expect(again.body.error.name).toBe('ConflictError');
+      expect(again.body.error.message).toContain(
+        `rotation ${cancelled.id} is cancelled; only a staged rotation can be scheduled`,
+      );
+      expect(again.body.error.message).toContain('Rotate again');
+
+      const failed = await recordRotation('qm2');
+      const marked = await request(server)
+        .patch(`${api}/v1/rotations/${failed.id}`)
+        .set('Authorization', asScaffolderFor('alice'))
+        .send({ state: 'failed', stateReason: 'deploy step failed' });
+      expect(marked.status).toBe(200);
+      const refused = await request(server)
+        .post(`${api}/v1/refresh-jobs`)
+        .set('Authorization', asScaffolderFor('alice'))
+        .send({ rotationId: failed.id });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain(
+        `rotation ${failed.id} is failed`,
+      );
+    });
+
+    it('answers a repeated request (a resumed scaffolder task) with the job it created', async () => {
+      const rotation = await recordRotation('qm2');
+      const runAt = new Date(Date.now() + DAY).toISOString();
+      const send = (user: string, body: object) =>
+        request(server)
+          .post(`${api}/v1/refresh-jobs`)
+          .set('Authorization', asScaffolderFor(user))
+          .send({ rotationId: rotation.id, ...body });
+      const first = await send('alice', { runAt });
+      expect(first.status).toBe(201);
+      const repeat = await send('alice', { runAt });
+      expect(repeat.status).toBe(200);
+      expect(repeat.body).toMatchObject({ id: first.body.id, runAt });
+      // Not a repeat: another run time, or another user.
+      const later = await send('alice', {
+        runAt: new Date(Date.now() + 2 * DAY).toISOString(),
+      });
+      expect(later.status).toBe(409);
+      expect(later.body.error.message).toContain('already has a refresh job');
+      expect((await send('bob', { runAt })).status).toBe(409);
+
+      const cleanup = await request(server)
+        .post(`${api}/v1/refresh-jobs/${first.body.id}/cancel`)
+        .set('Authorization', asUser('alice'))
+        .send({});
+      expect(cleanup.status).toBe(200);
+    });
+
     it('gates a queue manager that requires approval on a second person', async () => {
       const rotation = await recordRotation('qm1');
       const created = await request(server)

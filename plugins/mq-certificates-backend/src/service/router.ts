@@ -219,7 +219,8 @@ export async function createRouter(options: {
       { rotationId: body.rotationId },
       async () => service.createRefreshJob(await writer(req), body),
     );
-    res.status(201).json(result);
+    // 200 for a repeat of the request that created the pending job.
+    res.status(result.created ? 201 : 200).json(result.job);
   });
 
   router.get('/v1/refresh-jobs/:id', async (req, res) => {
