@@ -178,4 +178,30 @@ describe('mq:certificate:issue', () => {
       /Dry run: issue for resource:default\/qm2/,
     );
   });
+
+  it('says an entity that is not a managed queue manager is one, before the permission', async () => {
+    const group = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'mq-admins', namespace: 'default' },
+      spec: { type: 'team', children: [] },
+    };
+    // Denied: the rotate permission only means anything for queue managers.
+    const denied = createTestSetup({
+      permission: AuthorizeResult.DENY,
+      entities: [group],
+    });
+    try {
+      const issue = runIssueStep(denied.env, denied.step(), {
+        entityRef: 'group:default/mq-admins',
+      });
+      await expect(issue).rejects.toMatchObject({ name: 'InputError' });
+      await expect(issue).rejects.toThrow(
+        /^entityRef: group:default\/mq-admins is not a managed queue manager; add the annotation mqcert\.io\/queue-manager to the entity/,
+      );
+      expect(denied.vault.requests).toEqual([]);
+    } finally {
+      denied.cleanup();
+    }
+  });
 });

@@ -7,6 +7,8 @@ import {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  isMqQueueManagerEntity,
+  MQ_CERT_ANNOTATIONS,
   mqCertificateRotatePermission,
   parseQueueManagerEntity,
   QueueManagerSpec,
@@ -45,8 +47,8 @@ export function normalizeQueueManagerRef(
 
 /**
  * Reads the queue manager entity with the initiating user's credentials and
- * checks that user's rotate permission on it, before anything touches Vault,
- * a host or the backend. Annotation problems surface as InputErrors that
+ * checks that it is a managed queue manager and that user's rotate
+ * permission on it, before anything touches Vault, a host or the backend. Annotation problems surface as InputErrors that
  * name the annotation.
  */
 export async function loadQueueManager(
@@ -61,6 +63,14 @@ export async function loadQueueManager(
   if (!entity) {
     throw new NotFoundError(
       `${field}: ${entityRef} is not in the catalog, or you may not see it; check the ref or register the queue manager's entity`,
+    );
+  }
+  // Checked before the permission: the rotate permission only applies to
+  // queue managers, so for any other entity a denial would blame the user's
+  // rights when the real problem is the entity (as the REST API says).
+  if (!isMqQueueManagerEntity(entity)) {
+    throw new InputError(
+      `${field}: ${entityRef} is not a managed queue manager; add the annotation ${MQ_CERT_ANNOTATIONS.queueManager} to the entity, or choose a queue manager that has it`,
     );
   }
   const [decision] = await env.permissions.authorize(
