@@ -17,6 +17,7 @@ import { runBuildStep } from './keystoreBuild';
 import { runDeployStep } from './keystoreDeploy';
 import { runScheduleStep } from './refreshSchedule';
 import { Pkcs12KeystoreFormat } from '@mqcert/plugin-mq-certificates-node';
+import { ConflictError } from '@backstage/errors';
 
 const QM1 = 'resource:default/qm1';
 
@@ -203,10 +204,75 @@ describe('a rotation through the four steps', () => {
         state: 'failed',
         stateReason: expect.stringMatching(/a job is pending/),
       });
+      // Marked once, by the schedule step (not again by the composite).
+      expect(
+        failing.backend.calls.filter(
+          c =>
+            c.method === 'updateRotation' &&
+            (c.body as { state?: string }).state === 'failed',
+        ),
+      ).toHaveLength(1);
       expect(listFiles(failing.privateDirectory)).toEqual([]);
     } finally {
       failing.cleanup();
     }
+  });
+
+  it.each([
+    [
+      'the backend refuses the job',
+      {},
+      /^Scheduling the cut-over failed: The mq-certificates backend refused to schedule the refresh of rotation .*: resource:default\/qm1 already has refresh job/,
+    ],
+    [
+      'the run time is in the past',
+      { when: 'at', at: '2020-01-01T00:00:00Z' },
+      /^Scheduling the cut-over failed: at: 2020-01-01T00:00:00\.000Z is in the past/,
+    ],
+  ])(
+    'run as a separate step, a schedule step that fails because %s marks the staged rotation failed with the reason',
+    async (_what, input, reason) => {
+      t.env.backend.createRefreshJob = async () => {
+        throw new ConflictError(
+          'The mq-certificates backend refused to schedule the refresh of rotation r: resource:default/qm1 already has refresh job j (scheduled) for rotation q; cancel it first to schedule another',
+        );
+      };
+      const step = t.step();
+      await runIssueStep(t.env, step, { entityRef: QM1 });
+      await runBuildStep(t.env, step, { entityRef: QM1 });
+      const deployed = await runDeployStep(t.env, step, { entityRef: QM1 });
+      expect(t.backend.rotations[0].state).toBe('staged');
+      await expect(
+        runScheduleStep(t.env, step, {
+          entityRef: QM1,
+          rotationId: deployed.rotationId,
+          ...input,
+        }),
+      ).rejects.toThrow();
+      expect(t.backend.rotations[0]).toMatchObject({
+        id: deployed.rotationId,
+        state: 'failed',
+        stateReason: expect.stringMatching(reason),
+      });
+      // Without rotationId it finds the one the deploy step recorded.
+      t.backend.rotations[0].state = 'staged';
+      await expect(
+        runScheduleStep(t.env, step, { entityRef: QM1, ...input }),
+      ).rejects.toThrow();
+      expect(t.backend.rotations[0].state).toBe('failed');
+    },
+  );
+
+  it('a dry-run schedule step that fails marks nothing', async () => {
+    await expect(
+      runScheduleStep(t.env, t.step({ isDryRun: true }), {
+        entityRef: QM1,
+        rotationId: 'r1',
+        when: 'at',
+        at: '2020-01-01T00:00:00Z',
+      }),
+    ).rejects.toThrow(/in the past/);
+    expect(t.backend.calls).toEqual([]);
   });
 
   it('is never silent during a slow Vault, deploy target or backend: a progress line every interval', async () => {

@@ -39,7 +39,8 @@ export type RotateOutput = IssueStepOutput &
 /**
  * Issue → build → deploy → schedule in one step. Whatever happens, the
  * private key folder (and keys left on the host) are removed when it ends;
- * a failure after the rotation was recorded marks it failed in the backend.
+ * a failure of the schedule step marks the recorded rotation failed in the
+ * backend (runScheduleStep does it).
  */
 export async function runRotate(
   env: MqActionsEnvironment,
@@ -47,7 +48,6 @@ export async function runRotate(
   input: RotateInput,
 ): Promise<RotateOutput> {
   const entityRef = normalizeQueueManagerRef(input.entityRef);
-  let deployed: DeployStepOutput | undefined;
   try {
     const issued = await runIssueStep(env, step, { ...input, entityRef });
     const built = await runBuildStep(env, step, {
@@ -55,7 +55,9 @@ export async function runRotate(
       format: input.format,
       profile: input.profile,
     });
-    deployed = await runDeployStep(env, step, { entityRef });
+    const deployed = await runDeployStep(env, step, { entityRef });
+    // A failed schedule step marks the rotation failed itself (the same
+    // path as when the step runs alone).
     const scheduled = await runScheduleStep(env, step, {
       entityRef,
       rotationId: step.isDryRun ? undefined : deployed.rotationId,
@@ -81,29 +83,6 @@ export async function runRotate(
       certificates: issued.certificates,
       plan,
     };
-  } catch (error) {
-    if (deployed && !step.isDryRun) {
-      const credentials = await step.getInitiatorCredentials();
-      await env.backend
-        .updateRotation(
-          deployed.rotationId,
-          {
-            state: 'failed',
-            stateReason: `Scheduling the cut-over failed: ${
-              (error as Error).message
-            }`.slice(0, 2000),
-          },
-          credentials,
-        )
-        .catch(e =>
-          step.logger.warn(
-            `Could not mark rotation ${deployed!.rotationId} failed: ${
-              (e as Error).message
-            }`,
-          ),
-        );
-    }
-    throw error;
   } finally {
     if (!step.isDryRun) {
       await discardIssuedMaterial(env, step, entityRef);

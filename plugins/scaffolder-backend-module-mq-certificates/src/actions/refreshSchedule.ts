@@ -14,7 +14,11 @@ import { DRY_RUN_VALUE, reportPlan } from '../lib/dryRun';
 import type { MqActionsEnvironment } from '../lib/environment';
 import { hostPathOf } from '../lib/hostKeys';
 import { withProgress } from '../lib/progress';
-import { loadQueueManager } from '../lib/queueManagerAccess';
+import {
+  loadQueueManager,
+  normalizeQueueManagerRef,
+} from '../lib/queueManagerAccess';
+import { markRotationFailed } from '../lib/rotationFailure';
 import { resolveRunTime } from '../lib/runTime';
 import {
   checkpointKey,
@@ -70,12 +74,54 @@ function chooseMode(value: string | undefined): RefreshMode {
 }
 
 /**
+ * The rotation a failed schedule step leaves behind: the one it was given,
+ * else the one mq:keystore:deploy recorded in this task (if any).
+ */
+async function unscheduledRotationId(
+  step: StepContext,
+  input: ScheduleStepInput,
+): Promise<string | undefined> {
+  if (input.rotationId) return input.rotationId;
+  try {
+    const entityRef = normalizeQueueManagerRef(input.entityRef);
+    return (await readDeployManifest(step.workspacePath, entityRef)).rotationId;
+  } catch {
+    return undefined; // nothing was staged in this task
+  }
+}
+
+/**
  * Schedules the cut-over (ALTER QMGR SSLKEYR/CERTLABL + REFRESH SECURITY
  * TYPE(SSL)) of a staged rotation: a refresh job in the backend (portal
  * mode) or an `at` job on the MQ host that is also recorded in the backend
- * (host mode).
+ * (host mode). When it fails, the staged rotation is marked `failed` with
+ * the reason: left `staged`, it would show as in progress for ever. (This
+ * step run alone or in mq:certificate:rotate: both take this path.)
  */
 export async function runScheduleStep(
+  env: MqActionsEnvironment,
+  step: StepContext,
+  input: ScheduleStepInput,
+): Promise<ScheduleStepOutput> {
+  try {
+    return await scheduleStaged(env, step, input);
+  } catch (error) {
+    const rotationId = step.isDryRun
+      ? undefined
+      : await unscheduledRotationId(step, input);
+    if (rotationId) {
+      await markRotationFailed(
+        env,
+        step,
+        rotationId,
+        `Scheduling the cut-over failed: ${(error as Error).message}`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function scheduleStaged(
   env: MqActionsEnvironment,
   step: StepContext,
   input: ScheduleStepInput,
