@@ -11,6 +11,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import type { JsonValue } from '@backstage/types';
 import type {
   CreateRefreshJobRequest,
+  QueueManagerDetail,
   RecordRotationRequest,
   RefreshJob,
   Rotation,
@@ -133,6 +134,23 @@ class RecordingBackend implements MqCertificatesBackendApi {
     };
     this.jobs.push(job);
     return job;
+  }
+
+  // A read: not in `calls`, which the dry-run tests expect to stay empty.
+  async getQueueManager(
+    entityRef: string,
+    _c: BackstageCredentials,
+  ): Promise<QueueManagerDetail> {
+    return {
+      entityRef,
+      queueManager: 'QM1',
+      certificateLabel: 'ibmwebspheremqqm1',
+      tlsChannels: [],
+      refreshApproval: 'none',
+      rotations: this.rotations.filter(r => r.entityRef === entityRef),
+      jobs: this.jobs.filter(j => j.entityRef === entityRef),
+      events: [],
+    };
   }
 }
 

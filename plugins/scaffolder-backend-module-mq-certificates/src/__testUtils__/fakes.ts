@@ -28,6 +28,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { JsonValue } from '@backstage/types';
 import type {
   CreateRefreshJobRequest,
+  QueueManagerDetail,
   RecordRotationRequest,
   RefreshJob,
   Rotation,
@@ -229,9 +230,13 @@ export class FakeVault implements VaultPkiClient {
   }
 }
 
-/** The mq-certificates backend in memory; records every call's body. */
+/**
+ * The mq-certificates backend in memory; records every write's body in
+ * `calls` and every read in `reads`.
+ */
 export class FakeBackend implements MqCertificatesBackendApi {
   readonly calls: { method: string; body: unknown; subject: string }[] = [];
+  readonly reads: { method: string; entityRef: string; subject: string }[] = [];
   readonly rotations: Rotation[] = [];
   readonly jobs: RefreshJob[] = [];
 
@@ -293,7 +298,9 @@ export class FakeBackend implements MqCertificatesBackendApi {
         '0',
       )}`,
       rotationId: request.rotationId,
-      entityRef: 'resource:default/qm1',
+      entityRef:
+        this.rotations.find(r => r.id === request.rotationId)?.entityRef ??
+        'resource:default/qm1',
       mode: request.mode ?? 'portal',
       runAt: request.runAt ?? now,
       approvalRequired: Boolean(request.approvalRequired),
@@ -306,6 +313,30 @@ export class FakeBackend implements MqCertificatesBackendApi {
     };
     this.jobs.push(job);
     return job;
+  }
+
+  async getQueueManager(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<QueueManagerDetail> {
+    this.reads.push({
+      method: 'getQueueManager',
+      entityRef,
+      subject: (credentials.principal as any).userEntityRef,
+    });
+    // Newest first, as the backend lists them.
+    return {
+      entityRef,
+      queueManager: 'QM',
+      certificateLabel: 'label',
+      tlsChannels: [],
+      refreshApproval: 'none',
+      rotations: this.rotations
+        .filter(r => r.entityRef === entityRef)
+        .reverse(),
+      jobs: this.jobs.filter(j => j.entityRef === entityRef).reverse(),
+      events: [],
+    };
   }
 }
 

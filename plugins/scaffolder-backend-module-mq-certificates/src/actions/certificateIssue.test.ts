@@ -5,6 +5,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   assertNoSecrets,
   createTestSetup,
+  qmEntity,
   TestSetup,
 } from '../__testUtils__/fakes';
 import {
@@ -12,6 +13,10 @@ import {
   runIssueStep,
 } from './certificateIssue';
 import { runBuildStep } from './keystoreBuild';
+import { runDeployStep } from './keystoreDeploy';
+import { runScheduleStep } from './refreshSchedule';
+
+const QM1 = 'resource:default/qm1';
 
 describe('mq:certificate:issue', () => {
   let t: TestSetup;
@@ -177,6 +182,163 @@ describe('mq:certificate:issue', () => {
     expect(t.logger.lines.join('\n')).toMatch(
       /Dry run: issue for resource:default\/qm2/,
     );
+  });
+
+  describe('checks what the schedule step would refuse, before any Vault call', () => {
+    const now = new Date('2026-12-02T10:15:20Z');
+    beforeEach(() => {
+      t.cleanup();
+      t = createTestSetup({ now: () => now });
+    });
+
+    it.each([
+      [
+        'a past at',
+        { when: 'at', at: '2020-01-01T00:00:00Z' },
+        /^at: 2020-01-01T00:00:00\.000Z is in the past \(it is 2026-12-02T10:15:20\.000Z\); give a future time, or use 'now'$/,
+      ],
+      [
+        'a missing at',
+        { when: 'at' },
+        /^at: give the date-time of the cut-over \(ISO 8601 with a zone/,
+      ],
+      [
+        'an at that is no date-time',
+        { when: 'at', at: 'tomorrow-ish' },
+        /^at: 'tomorrow-ish' is not an ISO 8601 date-time with a zone; give one such as 2026-12-24T02:00:00Z/,
+      ],
+      [
+        'an at without a zone',
+        { when: 'at', at: '2026-12-24T02:00:00' },
+        /^at: '2026-12-24T02:00:00' has no zone; .*add Z for UTC .*\(for example 2026-12-24T02:00:00Z\)$/,
+      ],
+      [
+        'a past when',
+        { when: '2026-12-01T00:00:00Z' },
+        /^when: 2026-12-01T00:00:00\.000Z is in the past/,
+      ],
+    ])(
+      'refuses %s with the message mq:refresh:schedule gives',
+      async (_what, input, message) => {
+        const issue = runIssueStep(t.env, t.step(), {
+          entityRef: QM1,
+          ...input,
+        });
+        await expect(issue).rejects.toMatchObject({ name: 'InputError' });
+        await expect(issue).rejects.toThrow(message);
+        // The same words as the schedule step (one function decides both).
+        await expect(
+          runScheduleStep(t.env, t.step({ isDryRun: true }), {
+            entityRef: QM1,
+            ...input,
+          }),
+        ).rejects.toThrow(message);
+        expect(t.vault.requests).toEqual([]);
+        expect(t.backend.calls).toEqual([]);
+        expect(fs.existsSync(t.privateDirectory)).toBe(false);
+      },
+    );
+
+    it("refuses when: window for an entity without a maintenance window, and takes the entity's window and a future at", async () => {
+      const noWindow = createTestSetup({
+        now: () => now,
+        entities: [qmEntity('qm1', { 'mqcert.io/maintenance-window': '' })],
+      });
+      try {
+        await expect(
+          runIssueStep(noWindow.env, noWindow.step(), {
+            entityRef: QM1,
+            when: 'window',
+          }),
+        ).rejects.toThrow(/mqcert\.io\/maintenance-window/);
+        expect(noWindow.vault.requests).toEqual([]);
+      } finally {
+        noWindow.cleanup();
+      }
+      await runIssueStep(t.env, t.step(), { entityRef: QM1, when: 'window' });
+      await runIssueStep(t.env, t.step({ taskId: 'task-2' }), {
+        entityRef: QM1,
+        when: 'at',
+        at: '2026-12-24T02:00:00Z',
+      });
+      expect(t.vault.issueCount).toBe(2);
+    });
+  });
+
+  describe('a refresh job already pending for the queue manager', () => {
+    /** Another task's rotation of QM1, staged and scheduled. */
+    async function pendingJobOfAnotherTask(approvalRequired: boolean) {
+      const other = t.step({ taskId: 'task-0' });
+      await runIssueStep(t.env, other, { entityRef: QM1 });
+      await runBuildStep(t.env, other, { entityRef: QM1 });
+      await runDeployStep(t.env, other, { entityRef: QM1 });
+      await runScheduleStep(t.env, other, {
+        entityRef: QM1,
+        when: 'now',
+        approval: approvalRequired,
+      });
+      return t.backend.jobs[0];
+    }
+
+    it('is refused before issuing, with the job, its state and what to do', async () => {
+      const job = await pendingJobOfAnotherTask(true);
+      const issuedBefore = t.vault.issueCount;
+      const writesBefore = t.backend.calls.length;
+      const issue = runIssueStep(t.env, t.step(), { entityRef: QM1 });
+      await expect(issue).rejects.toMatchObject({ name: 'ConflictError' });
+      await expect(issue).rejects.toThrow(
+        new RegExp(
+          `^entityRef: resource:default/qm1 already has refresh job ${job.id} \\(awaiting-approval, run time .*\\) for rotation ${job.rotationId}.*; approve it .* or cancel it, on the queue manager's Certificates tab, then run the template again\\. Nothing was issued or staged\\.$`,
+        ),
+      );
+      expect(t.vault.issueCount).toBe(issuedBefore);
+      expect(t.backend.calls).toHaveLength(writesBefore);
+      // Asked on behalf of the user, like every backend call of the actions.
+      expect(t.backend.reads.at(-1)).toEqual({
+        method: 'getQueueManager',
+        entityRef: QM1,
+        subject: 'user:development/guest',
+      });
+    });
+
+    it('names a scheduled job and its run time; a finished job does not block', async () => {
+      const job = await pendingJobOfAnotherTask(false);
+      await expect(
+        runIssueStep(t.env, t.step(), { entityRef: QM1 }),
+      ).rejects.toThrow(
+        `(scheduled, run time ${job.runAt}) for rotation ${job.rotationId}, and the backend schedules only one refresh per queue manager at a time; let it run (at ${job.runAt}) or cancel it`,
+      );
+      job.state = 'verified';
+      await runIssueStep(t.env, t.step(), { entityRef: QM1 });
+    });
+
+    it('is reported in the plan of a dry run, which still calls nothing', async () => {
+      const job = await pendingJobOfAnotherTask(true);
+      const requests = t.vault.requests.length;
+      const out = await runIssueStep(t.env, t.step({ isDryRun: true }), {
+        entityRef: QM1,
+      });
+      expect(out.plan?.[0]).toMatch(
+        new RegExp(
+          `^a real run would be refused before issuing: resource:default/qm1 already has refresh job ${job.id} \\(awaiting-approval`,
+        ),
+      );
+      expect(t.vault.requests).toHaveLength(requests);
+    });
+
+    it('never refuses a resumed task because of its own job', async () => {
+      const step = t.step();
+      await runIssueStep(t.env, step, { entityRef: QM1, when: 'now' });
+      await runBuildStep(t.env, step, { entityRef: QM1 });
+      await runDeployStep(t.env, step, { entityRef: QM1 });
+      await runScheduleStep(t.env, step, { entityRef: QM1, when: 'now' });
+      expect(t.backend.jobs[0].state).toBe('scheduled');
+      // The task resumes and runs its steps again: all checkpointed no-ops.
+      await runIssueStep(t.env, step, { entityRef: QM1, when: 'now' });
+      await runScheduleStep(t.env, step, { entityRef: QM1, when: 'now' });
+      expect(t.vault.issueCount).toBe(1);
+      expect(t.backend.jobs).toHaveLength(1);
+    });
   });
 
   it('says an entity that is not a managed queue manager is one, before the permission', async () => {

@@ -8,9 +8,15 @@ import { DRY_RUN_VALUE, reportPlan } from '../lib/dryRun';
 import type { MqActionsEnvironment } from '../lib/environment';
 import { issueOnHost } from '../lib/hostKeys';
 import { IssueOverrides, IssuePlan, planIssue } from '../lib/issuePlan';
+import {
+  blockingJobConflict,
+  describeBlockingJob,
+  findBlockingRefreshJob,
+} from '../lib/pendingRefresh';
 import type { PrivateCertificateMaterial } from '../lib/privateFolder';
 import { withProgress } from '../lib/progress';
 import { loadQueueManager } from '../lib/queueManagerAccess';
+import { resolveRunTime } from '../lib/runTime';
 import {
   checkpointKey,
   emitOutputs,
@@ -23,6 +29,13 @@ import { entityRefInput, issuedCertificateOutput, planOutput } from './schemas';
 /** Input of mq:certificate:issue. @public */
 export interface IssueStepInput extends IssueOverrides {
   entityRef: string;
+  /**
+   * The `when` the later mq:refresh:schedule step gets: checked here, with
+   * the same rules, so a bad one fails before anything is issued.
+   */
+  when?: string;
+  /** The `at` the later mq:refresh:schedule step gets (`when: at`). */
+  at?: string;
 }
 
 /** One issued certificate as the outputs show it (never key material). @public */
@@ -185,7 +198,11 @@ export async function runIssueStep(
   step: StepContext,
   input: IssueStepInput,
 ): Promise<IssueStepOutput> {
-  const { spec } = await loadQueueManager(env, step, input.entityRef);
+  const { spec, credentials } = await loadQueueManager(
+    env,
+    step,
+    input.entityRef,
+  );
   const entityRef = spec.entityRef;
   const plan = planIssue(spec, input, {
     defaultPkiRole: env.defaultPkiRole(),
@@ -194,8 +211,45 @@ export async function runIssueStep(
   });
   const pkiRole = `${plan.role.mount}/${plan.role.role}`;
 
+  // The schedule inputs are checked by the function mq:refresh:schedule
+  // resolves them with: refused there, they would leave a certificate
+  // issued, a password stored and a revision staged for nothing.
+  if (input.when !== undefined || input.at !== undefined) {
+    resolveRunTime(spec, input.when, input.at, env.now());
+  }
+  // The backend schedules one refresh per queue manager at a time; a
+  // rotation started while another is pending could never be scheduled.
+  let blocking: Awaited<ReturnType<typeof findBlockingRefreshJob>>;
+  try {
+    blocking = await findBlockingRefreshJob(
+      env,
+      entityRef,
+      step.taskId,
+      credentials,
+    );
+  } catch (error) {
+    // A dry run reports what it could not check rather than failing.
+    if (!step.isDryRun) throw error;
+    step.logger.warn(
+      `Could not check for a pending refresh job of ${entityRef}: ${
+        (error as Error).message
+      }`,
+    );
+  }
+  if (blocking && !step.isDryRun) {
+    throw blockingJobConflict(entityRef, blocking);
+  }
+
   if (step.isDryRun) {
     const lines = dryRunPlan(entityRef, plan);
+    if (blocking) {
+      lines.unshift(
+        `a real run would be refused before issuing: ${describeBlockingJob(
+          entityRef,
+          blocking,
+        )}`,
+      );
+    }
     lines.push(
       `keep the key material in ${env.privateFolders.pathFor(
         step.taskId,
@@ -351,6 +405,20 @@ export function createMqCertificateIssueAction(env: MqActionsEnvironment) {
             .optional()
             .describe(
               "Vault PKI role as <mount>/<role>. Default: the entity's mqcert.io/vault-pki-role; others only when listed in mqCertificates.scaffolder.allowedPkiRoles.",
+            ),
+        when: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The 'when' the mq:refresh:schedule step that follows gets ('now', 'window', 'at' or an ISO date-time with a zone): checked before anything is issued. Default: not checked.",
+            ),
+        at: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The 'at' that step gets when 'when' is 'at' (ISO 8601 with a zone, e.g. 2026-12-24T02:00:00Z): checked before anything is issued.",
             ),
       },
       output: {

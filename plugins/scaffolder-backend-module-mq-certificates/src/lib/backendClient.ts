@@ -3,6 +3,7 @@ import type {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -12,6 +13,7 @@ import {
 } from '@backstage/errors';
 import type {
   CreateRefreshJobRequest,
+  QueueManagerDetail,
   RecordRotationRequest,
   RefreshJob,
   Rotation,
@@ -39,6 +41,15 @@ export interface MqCertificatesBackendApi {
     request: CreateRefreshJobRequest,
     credentials: BackstageCredentials,
   ): Promise<RefreshJob>;
+  /**
+   * `GET /v1/queue-managers/{kind}/{namespace}/{name}`: the queue manager's
+   * recent rotations and refresh jobs (read before issuing, to refuse a
+   * rotation that could never be scheduled).
+   */
+  getQueueManager(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<QueueManagerDetail>;
 }
 
 const PLUGIN_ID = 'mq-certificates';
@@ -128,6 +139,22 @@ export class HttpMqCertificatesBackendClient
     );
   }
 
+  getQueueManager(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<QueueManagerDetail> {
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    return this.send(
+      'GET',
+      `/v1/queue-managers/${[kind, namespace, name]
+        .map(encodeURIComponent)
+        .join('/')}`,
+      undefined,
+      credentials,
+      `read the refresh jobs of ${entityRef}`,
+    );
+  }
+
   private async send<T>(
     method: string,
     path: string,
@@ -145,11 +172,12 @@ export class HttpMqCertificatesBackendClient
     try {
       response = await doFetch(`${baseUrl}${path}`, {
         method,
+        // A GET may not carry a body (fetch refuses one).
         headers: {
-          'content-type': 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           authorization: `Bearer ${token}`,
         },
-        body: JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
       throw new ServiceUnavailableError(

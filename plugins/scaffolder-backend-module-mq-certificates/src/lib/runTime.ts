@@ -22,10 +22,14 @@ export function nextWholeMinute(now: Date): Date {
 const ISO_WITH_ZONE =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+const ZONELESS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
 /**
  * Resolves `when`: `now`, `window` (the entity's next maintenance window,
  * exact UTC start) or an ISO date-time with a zone that lies in the future.
  * `at` is the template form: `when: at` with the time in `atTime`.
+ * mq:refresh:schedule resolves the run time with it, and mq:certificate:issue
+ * checks the same inputs with it before issuing, so both refuse alike.
  */
 export function resolveRunTime(
   spec: QueueManagerSpec,
@@ -67,7 +71,19 @@ export function resolveRunTime(
       `at: give the date-time of the cut-over (ISO 8601 with a zone, e.g. 2026-12-24T02:00:00Z) when 'when' is 'at'`,
     );
   }
+  if (ZONELESS.test(text)) {
+    // A time without a zone would be read in the backend's zone, which is
+    // not necessarily the user's: ask for the zone instead of guessing.
+    throw new InputError(
+      `${field}: '${text}' has no zone; give the cut-over time as an ISO 8601 date-time with a zone: add Z for UTC or an offset such as +01:00 (for example ${text}Z)`,
+    );
+  }
   if (!ISO_WITH_ZONE.test(text) || !Number.isFinite(Date.parse(text))) {
+    if (field === 'at') {
+      throw new InputError(
+        `at: '${text}' is not an ISO 8601 date-time with a zone; give one such as 2026-12-24T02:00:00Z (UTC) or 2026-12-24T02:00:00+01:00`,
+      );
+    }
     throw new InputError(
       `${field}: '${text}' is not 'now', 'window' or an ISO 8601 date-time with a zone such as 2026-12-24T02:00:00Z`,
     );
