@@ -168,6 +168,40 @@ describeWithTools(['chromium'], 'the portal in Chromium (demo stack)', () => {
     await approve.waitFor();
     await expectAllControlsNamed();
 
+    // At 1400 px the rotation card holds its serial and all six steps, and
+    // the scheduled step has no time while the job awaits approval.
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForFunction(() => {
+      const stepper = document.querySelector('[aria-label="Rotation steps"]');
+      return stepper?.getAttribute('data-orientation') === 'vertical';
+    });
+    const overflow = await page.evaluate(() => {
+      const stepper = document.querySelector('[aria-label="Rotation steps"]')!;
+      const card = stepper.closest('.MuiCard-root')!.getBoundingClientRect();
+      const outside = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return r.left < card.left - 0.5 || r.right > card.right + 0.5;
+      };
+      const serial = document.querySelector('[data-rotation-serial]')!;
+      return {
+        serialLine: serial.textContent,
+        clipped: [
+          ...Array.from(document.querySelectorAll('[data-step]')),
+          serial,
+        ]
+          .filter(outside)
+          .map(el => el.getAttribute('data-step') ?? 'serial'),
+        scheduledTime: !!document.querySelector('[data-step="Scheduled"] time'),
+      };
+    });
+    expect(overflow.serialLine).toMatch(
+      new RegExp(`^Serial ${rotation.serialNumber}, started `),
+    );
+    expect(overflow.clipped).toEqual([]);
+    expect(overflow.scheduledTime).toBe(false);
+    await screenshot(page, 'rotation-1400', { fullPage: true, docs: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     // From the top of the page, by keyboard only.
     await page.evaluate(() => (document.activeElement as HTMLElement)?.blur());
     await tabTo(page, 'the Approve button', el => el.label === approveLabel);
