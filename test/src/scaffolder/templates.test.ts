@@ -145,6 +145,14 @@ describe('example templates', () => {
     expect(JSON.stringify(t.spec.output)).toMatch(/\/mq-certificates"/);
   });
 
+  it('rotate-mq-certificate: the output gives the run time once, as the ISO UTC time the schedule step outputs', () => {
+    const text = JSON.stringify(load('rotate-mq-certificate.yaml').spec.output);
+    expect(text).toMatch(
+      /runs at \$\{\{ steps\.schedule\.output\.runAt \}\}\./,
+    );
+    expect(text).not.toMatch(/runAt \}\} UTC/);
+  });
+
   it("rotate-mq-certificate: format and profile default to the entity's, and the build step takes the empty choice as that default", async () => {
     const t = load('rotate-mq-certificate.yaml');
     const page3 = t.spec.parameters[2];
