@@ -133,8 +133,19 @@ describe('example templates', () => {
       },
     ]);
     expect(page2.properties.when.enum).toEqual(['now', 'window', 'at']);
-    const at = page2.dependencies.when.oneOf[1];
-    expect(at.properties.at).toMatchObject({ format: 'date-time' });
+    // if/then, not dependencies/oneOf: what the scaffolder's jsonschema
+    // check reports then names at (see templatesOnDemoBackend.test.ts).
+    expect(page2.dependencies).toBeUndefined();
+    expect(page2.if).toEqual({
+      properties: { when: { const: 'at' } },
+      required: ['when'],
+    });
+    expect(page2.then.required).toEqual(['at']);
+    expect(page2.then.properties.at).toMatchObject({
+      type: 'string',
+      format: 'date-time',
+      description: expect.stringMatching(/with a zone, such as .*Z/),
+    });
     expect(page2.properties.approval.type).toBe('boolean');
     expect(t.spec.steps.map(s => s.action)).toEqual([
       'mq:certificate:issue',
@@ -143,6 +154,15 @@ describe('example templates', () => {
       'mq:refresh:schedule',
     ]);
     expect(JSON.stringify(t.spec.output)).toMatch(/\/mq-certificates"/);
+  });
+
+  it('rotate-mq-certificate: the issue step gets the schedule inputs, so a bad one fails before anything is issued', () => {
+    const t = load('rotate-mq-certificate.yaml');
+    const step = (id: string) => t.spec.steps.find(s => s.id === id)!;
+    for (const key of ['when', 'at']) {
+      expect(step('issue').input[key]).toBe(`\${{ parameters.${key} }}`);
+      expect(step('issue').input[key]).toBe(step('schedule').input[key]);
+    }
   });
 
   it('rotate-mq-certificate: the output gives the run time once, as the ISO UTC time the schedule step outputs', () => {

@@ -8,6 +8,7 @@ import {
   type E2eStack,
 } from '../e2e/e2eStack';
 import { auditStack, keysOnTargets } from '../e2e/stackAudit';
+import { ApiError } from '../support/backstageApi';
 import type { ScaffolderTaskEvent } from '../support/scaffolderTasks';
 import { describeFindings } from '../support/secretAudit';
 
@@ -130,6 +131,73 @@ describe('the example templates on the demo backend', () => {
     const audit = await auditStack(e2e, [taskId], await keysOnTargets(e2e));
     expect(audit.keys.length).toBeGreaterThanOrEqual(1);
     expect(describeFindings(audit.findings)).toBe('');
+  });
+
+  it("rotate-mq-certificate run again while the first run's job is pending: refused at the issue step, naming the job, with nothing issued", async () => {
+    // The job of the run above (scheduled for the maintenance window).
+    const before = await e2e.qm(QM1);
+    const pending = before.jobs.find(j => j.state === 'scheduled');
+    expect(pending).toBeDefined();
+    const issuedBefore = await vaultIssued(e2e);
+    const { task, taskId } = await e2e.tasks.run(
+      ROTATE_TEMPLATE,
+      { queueManager: QM1, when: 'window' },
+      60_000,
+    );
+    expect(task.status).toBe('failed');
+    const log = await e2e.tasks.logText(taskId);
+    expect(log).toContain(
+      `${QM1} already has refresh job ${pending!.id} (scheduled, run time ${
+        pending!.runAt
+      }) for rotation ${pending!.rotationId}`,
+    );
+    expect(log).toMatch(/cancel it on the queue manager's Certificates tab/);
+    expect(await vaultIssued(e2e)).toEqual(issuedBefore);
+    const after = await e2e.qm(QM1);
+    expect(after.rotations.filter(r => r.taskId === taskId)).toEqual([]);
+  });
+
+  it('rotate-mq-certificate: the scaffolder refuses a malformed cut-over time naming at and what it expects; an entity that is not a queue manager is named as such', async () => {
+    /** The scaffolder's validation messages for these values (400). */
+    const refusal = async (values: Record<string, string>) => {
+      const error = await e2e.tasks.create(ROTATE_TEMPLATE, values).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(400);
+      return (
+        JSON.parse((error as ApiError).text) as {
+          errors: { stack: string }[];
+        }
+      ).errors.map(e => e.stack);
+    };
+    const format = 'instance.at does not conform to the "date-time" format';
+    expect(
+      await refusal({ queueManager: QM1, when: 'at', at: 'tomorrow-ish' }),
+    ).toEqual([format]);
+    expect(
+      await refusal({
+        queueManager: QM1,
+        when: 'at',
+        at: '2026-12-24T02:00:00',
+      }),
+    ).toEqual([format]);
+    expect(await refusal({ queueManager: QM1, when: 'at' })).toEqual([
+      'instance requires property "at"',
+    ]);
+
+    const { task, taskId } = await e2e.tasks.run(
+      ROTATE_TEMPLATE,
+      { queueManager: 'group:default/mq-admins', when: 'now' },
+      60_000,
+    );
+    expect(task.status).toBe('failed');
+    const log = await e2e.tasks.logText(taskId);
+    expect(log).toContain(
+      'entityRef: group:default/mq-admins is not a managed queue manager; add the annotation mqcert.io/queue-manager to the entity',
+    );
+    expect(log).not.toMatch(/permission .* was denied/);
   });
 
   it('provision-vault-agent renders the bundle for QM1 from the entity and its deploy target, and publishes it (the demo lists it in the task log)', async () => {
