@@ -248,7 +248,7 @@ export class RefreshJobExecutor {
         };
       }
       previous = recorded;
-      was = `already set by an earlier attempt; a rollback restores ${settingsText(
+      was = `already set, by an earlier attempt of this job or by hand; a rollback restores the values recorded before it, ${settingsText(
         previous,
       )}`;
     } else {

@@ -379,6 +379,18 @@ describe('RefreshJobRunner', () => {
     expect(
       (await t.store.getRotation(t.rotation.id))?.previousSslKeyRepository,
     ).toBe(OLD_REPO);
+    // The second attempt found SSLKEYR on the new repository already and
+    // kept what the first stored before its ALTER as the rollback target.
+    const cutovers = (await t.store.listEvents(ENTITY)).filter(
+      e => e.type === 'cutover-started',
+    );
+    expect(cutovers.map(e => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `a rollback restores the values recorded before it, SSLKEYR '${OLD_REPO}'`,
+        ),
+      ]),
+    );
   });
 
   it('gives up after maxAttempts AMQ9710 timeouts, restores the previous repository and fails', async () => {
