@@ -653,7 +653,7 @@ describe('EntityMqCertificatesContent', () => {
       "Annotation mqcert.io/listener: port 'notaport' is not between 1 and 65535",
     );
     expect(
-      screen.getByLabelText('Example value of mqcert.io/listener'),
+      within(fix as HTMLElement).getByText(/^metadata:/, { selector: 'code' }),
     ).toHaveTextContent(
       'metadata: annotations: mqcert.io/listener: "qm1.mq.example.test:1414"',
     );

@@ -19,7 +19,7 @@ function AnnotationFix(props: { annotation: AnnotationProblem }) {
             For example, in catalog-info.yaml:
           </Typography>
           <pre
-            aria-label={`Example value of ${name}`}
+            data-example-of={name}
             style={{ margin: '4px 0 8px', whiteSpace: 'pre-wrap' }}
           >
             <code>{`metadata:\n  annotations:\n    ${name}: ${example}`}</code>
