@@ -597,6 +597,10 @@ describe('the actions against the Vault dev server, a local deploy target and th
     keys.push(...staged!.map(k => k.pem));
 
     // The backend refuses the job: the rotation fails, keys are still gone.
+    // The earlier jobs are finished first: a job still pending is refused
+    // at the issue step already; this is one that appears between the
+    // issue and the schedule step (another task's, say).
+    for (const job of backend.jobs) job.state = 'verified';
     const refusing = {
       ...backend,
       createRefreshJob: async () => {
